@@ -1,0 +1,95 @@
+use crate::ModelError;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// An ISO 3166-1 alpha-3 code, validated for shape (three ASCII upper-case letters).
+///
+/// Whether the code names a country the dataset knows is checked against the country table
+/// by the importers, not here.
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 3]);
+
+impl CountryCode {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII upper-case letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl TryFrom<&str> for CountryCode {
+    type Error = ModelError;
+    fn try_from(s: &str) -> Result<Self, ModelError> {
+        let b = s.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_uppercase) {
+            Ok(CountryCode([b[0], b[1], b[2]]))
+        } else {
+            Err(ModelError::CountryCode(s.to_string()))
+        }
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        CountryCode::try_from(s.as_ref()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a figure applies: one country, the world total as published, or the publisher's
+/// residual "other countries" line (kept so that country sums can be checked against totals).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "code")]
+pub enum Area {
+    Country(CountryCode),
+    World,
+    Other,
+}
+
+impl Area {
+    pub fn country(&self) -> Option<CountryCode> {
+        match self {
+            Area::Country(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Area {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Area::Country(c) => write!(f, "{c}"),
+            Area::World => f.write_str("WORLD"),
+            Area::Other => f.write_str("OTHER"),
+        }
+    }
+}
+
+/// A country (or territory) known to the dataset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Country {
+    pub code: CountryCode,
+    /// English short name.
+    pub name: String,
+    /// UN M49 numeric code, where the territory has one.
+    pub m49: Option<u16>,
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+}

@@ -1,0 +1,38 @@
+//! Domain types of derisk and the in-memory [`Dataset`].
+//!
+//! This crate does no I/O: it only defines what a figure *is* (mineral, stage, area, year,
+//! quantity with unit, flag, provenance) and how figures are held together. Raw strings are
+//! parsed into these types at the edge (`TryFrom`), so code past the importers never sees an
+//! unvalidated country code or year.
+//!
+//! ```
+//! use derisk_model::{CountryCode, Year};
+//! let cod = CountryCode::try_from("COD").unwrap();
+//! assert_eq!(cod.as_str(), "COD");
+//! assert!(CountryCode::try_from("Congo").is_err());
+//! assert!(Year::try_from(2025).is_ok());
+//! ```
+
+mod country;
+mod dataset;
+mod error;
+mod events;
+mod groups;
+mod mineral;
+mod observation;
+mod provenance;
+mod quantity;
+mod trade;
+mod year;
+
+pub use country::{Area, Country, CountryCode};
+pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, ImportReport};
+pub use error::ModelError;
+pub use events::{ExportRestriction, MeasureType};
+pub use groups::{CountryGroup, GroupMember, MembershipStatus};
+pub use mineral::{HsCode, HsCarrier, Mineral, MineralForm, MineralId};
+pub use observation::{Evidence, Measure, Observation, Stage};
+pub use provenance::{Provenance, Source, SourceId};
+pub use quantity::{Basis, Flag, MassUnit, Unit};
+pub use trade::{TradeFlow, TradeTable};
+pub use year::Year;

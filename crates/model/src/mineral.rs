@@ -1,0 +1,134 @@
+use crate::{ModelError, Stage};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A mineral's lower-case slug, e.g. `lithium`, `rare-earths`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MineralId(String);
+
+impl MineralId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for MineralId {
+    type Error = ModelError;
+    fn try_from(s: &str) -> Result<Self, ModelError> {
+        let ok = !s.is_empty()
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(MineralId(s.to_string()))
+        } else {
+            Err(ModelError::MineralId(s.to_string()))
+        }
+    }
+}
+
+impl fmt::Display for MineralId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for MineralId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for MineralId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        MineralId::try_from(s.as_str()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A six-digit HS 1992 subheading.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct HsCode(u32);
+
+impl HsCode {
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<u32> for HsCode {
+    type Error = ModelError;
+    fn try_from(v: u32) -> Result<Self, ModelError> {
+        if (10_000..=999_999).contains(&v) {
+            Ok(HsCode(v))
+        } else {
+            Err(ModelError::HsCode(v.to_string()))
+        }
+    }
+}
+
+impl TryFrom<&str> for HsCode {
+    type Error = ModelError;
+    fn try_from(s: &str) -> Result<Self, ModelError> {
+        let t = s.trim();
+        if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ModelError::HsCode(s.to_string()));
+        }
+        t.parse::<u32>()
+            .map_err(|_| ModelError::HsCode(s.to_string()))
+            .and_then(HsCode::try_from)
+    }
+}
+
+impl From<HsCode> for u32 {
+    fn from(h: HsCode) -> u32 {
+        h.0
+    }
+}
+
+impl fmt::Display for HsCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:06}", self.0)
+    }
+}
+
+/// Whether the mineral is a chemical element, a group of elements or a compound/mineral.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MineralForm {
+    Element,
+    ElementGroup,
+    Compound,
+}
+
+/// An HS code that carries a mineral, with the mass fraction of the mineral's contained
+/// element in the traded product (e.g. Li2CO3 → 0.188 Li), and why that factor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HsCarrier {
+    pub hs: HsCode,
+    pub description: String,
+    /// The stage of the chain this product belongs to.
+    pub stage: Stage,
+    /// Mass fraction of contained element in one tonne of product (0 < f ≤ 1).
+    pub content_factor: f64,
+    /// How the factor is obtained (stoichiometry, typical grade) and its citation.
+    pub factor_basis: String,
+}
+
+/// A mineral derisk tracks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mineral {
+    pub id: MineralId,
+    pub name: String,
+    /// Chemical symbol or formula where one applies ("Li", "REE", "C").
+    pub symbol: String,
+    pub form: MineralForm,
+    /// Stages at which the dataset holds figures for this mineral.
+    pub stages: Vec<Stage>,
+    pub hs: Vec<HsCarrier>,
+    /// End-of-life recycling input rate (fraction 0–1) from the EU 2023 factsheets, if known.
+    pub eol_rir: Option<f64>,
+    pub note: String,
+}

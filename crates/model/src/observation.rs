@@ -1,0 +1,130 @@
+use crate::{Area, Flag, MineralId, Provenance, Unit, Year};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A stage of a mineral's supply chain. Mining and refining are the two every metric uses;
+/// named intermediate stages (e.g. `separation`, `magnet`, `high-purity`) appear where the
+/// data has them. Serialised as its slug.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Extraction: mine output (ore, concentrate, brine).
+    Mining,
+    /// Refining, smelting or chemical processing into a refined product.
+    Refining,
+    /// Another named stage, as a lower-case slug.
+    Intermediate(String),
+}
+
+impl Stage {
+    pub fn slug(&self) -> &str {
+        match self {
+            Stage::Mining => "mining",
+            Stage::Refining => "refining",
+            Stage::Intermediate(s) => s,
+        }
+    }
+}
+
+impl TryFrom<&str> for Stage {
+    type Error = crate::ModelError;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        match s {
+            "mining" | "extraction" => Ok(Stage::Mining),
+            "refining" | "processing" => Ok(Stage::Refining),
+            other => {
+                let slug_ok = !other.is_empty()
+                    && other
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                if slug_ok {
+                    Ok(Stage::Intermediate(other.to_string()))
+                } else {
+                    Err(crate::ModelError::Choice {
+                        what: "stage",
+                        value: s.to_string(),
+                        expected: "mining, refining or a lower-case stage slug",
+                    })
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+impl Serialize for Stage {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.slug())
+    }
+}
+
+impl<'de> Deserialize<'de> for Stage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Stage::try_from(s.as_str()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a figure measures.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Output in a year.
+    Production,
+    /// Reserves (economic, as the source defines them), as published in the edition's year.
+    Reserves,
+    /// Installed or planned annual capacity.
+    Capacity,
+    /// A base-case projection of production for a future year.
+    ProjectedProduction,
+}
+
+/// How a figure was obtained. Refining figures in particular come from sources of very
+/// different strength, and every figure says which.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// Published by a statistical agency as national output (USGS MCS, World Mining Data).
+    StatisticalReport,
+    /// From the IEA Critical Minerals Dataset (compiled country supply, base case).
+    IeaDataset,
+    /// A producer share from the EU critical raw materials factsheets.
+    FactsheetShare,
+    /// A capacity allocation compiled from company and agency announcements (low confidence).
+    CapacityAllocation,
+    /// Inferred by derisk from exports of refined products in bilateral trade.
+    TradeInference,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::StatisticalReport => "statistical_report",
+            Evidence::IeaDataset => "iea_dataset",
+            Evidence::FactsheetShare => "factsheet_share",
+            Evidence::CapacityAllocation => "capacity_allocation",
+            Evidence::TradeInference => "trade_inference",
+        }
+    }
+}
+
+/// One figure: a measure of a mineral at a stage, for an area and year, with its unit, flag,
+/// evidence and provenance. `value` is `None` exactly when the flag says the figure is
+/// withheld or not available.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub mineral: MineralId,
+    pub stage: Stage,
+    pub measure: Measure,
+    pub area: Area,
+    pub year: Year,
+    pub value: Option<f64>,
+    pub unit: Unit,
+    pub flag: Flag,
+    pub evidence: Evidence,
+    pub provenance: Provenance,
+}

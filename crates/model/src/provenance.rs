@@ -1,0 +1,49 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Short stable identifier of a source, e.g. `usgs-mcs-2026`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SourceId(pub String);
+
+impl SourceId {
+    pub fn new(s: &str) -> SourceId {
+        SourceId(s.to_string())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A source of figures, with what a user must show when they reuse them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub publisher: String,
+    pub title: String,
+    pub edition: String,
+    pub licence: String,
+    /// The attribution the licence requires, to be shown with any output.
+    pub attribution: String,
+    pub url: String,
+    /// What derisk takes from this source.
+    pub taken: String,
+    /// Known caveats users should keep in mind.
+    pub caveats: String,
+}
+
+/// Where one figure comes from: the source, the table in it, and a note (e.g. the printed
+/// cell, the footnote, or how a derived figure was computed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Provenance {
+    pub source: SourceId,
+    pub table: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
