@@ -80,7 +80,11 @@ impl CountryResolver {
             };
             r.codes.insert(code, ());
             r.by_name.insert(normalise(&name), code);
-            for alt in row.get("alt_names_en").split(';').filter(|a| !a.trim().is_empty()) {
+            for alt in row
+                .get("alt_names_en")
+                .split(';')
+                .filter(|a| !a.trim().is_empty())
+            {
                 r.by_name.entry(normalise(alt)).or_insert(code);
             }
             countries.push(Country {
@@ -182,7 +186,10 @@ pub fn add_regions<R: Read>(file: &str, input: R, countries: &mut [Country]) -> 
     t.for_each(|row| {
         regions.insert(
             row.get("cca3").to_string(),
-            (row.get("region").to_string(), row.get("subregion").to_string()),
+            (
+                row.get("region").to_string(),
+                row.get("subregion").to_string(),
+            ),
         );
         Ok(())
     })?;

@@ -9,6 +9,7 @@
 pub mod assemble;
 pub mod baci;
 pub mod check;
+pub mod commodities;
 pub mod countries;
 pub mod error;
 pub mod iea;

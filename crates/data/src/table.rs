@@ -12,6 +12,8 @@ pub struct CsvTable<R: Read> {
     reader: csv::Reader<R>,
     columns: HashMap<String, usize>,
     header: Vec<String>,
+    /// Added to the reader's line numbers: csv counts CRLF files' lines one short.
+    line_offset: u64,
 }
 
 /// One record with the context needed for precise errors.
@@ -40,11 +42,14 @@ impl<R: Read> CsvTable<R> {
             .enumerate()
             .map(|(i, h)| (h.clone(), i))
             .collect();
+        // After the header the reader sits on line 2; csv reports 1 for CRLF files.
+        let line_offset = 2u64.saturating_sub(reader.position().line());
         Ok(CsvTable {
             file: file.to_string(),
             reader,
             columns,
             header,
+            line_offset,
         })
     }
 
@@ -66,11 +71,14 @@ impl<R: Read> CsvTable<R> {
             .enumerate()
             .map(|(i, h)| (h.clone(), i))
             .collect();
+        // After the header the reader sits on line 2; csv reports 1 for CRLF files.
+        let line_offset = 2u64.saturating_sub(reader.position().line());
         Ok(CsvTable {
             file: file.to_string(),
             reader,
             columns,
             header,
+            line_offset,
         })
     }
 
@@ -101,7 +109,7 @@ impl<R: Read> CsvTable<R> {
                 Ok(false) => return Ok(n),
                 Ok(true) => {
                     n += 1;
-                    let line = record.position().map(|p| p.line()).unwrap_or(0);
+                    let line = record.position().map(|p| p.line()).unwrap_or(0) + self.line_offset;
                     let row = Row {
                         file: &self.file,
                         line,
@@ -186,8 +194,12 @@ impl Row<'_> {
     }
 
     pub fn country_code(&self, column: &str) -> Result<CountryCode> {
-        CountryCode::try_from(self.get(column))
-            .map_err(|_| self.error(column, "an ISO 3166 alpha-3 code (three upper-case letters)"))
+        CountryCode::try_from(self.get(column)).map_err(|_| {
+            self.error(
+                column,
+                "an ISO 3166 alpha-3 code (three upper-case letters)",
+            )
+        })
     }
 
     pub fn hs(&self, column: &str) -> Result<HsCode> {

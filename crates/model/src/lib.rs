@@ -30,7 +30,7 @@ pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, 
 pub use error::ModelError;
 pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
-pub use mineral::{HsCode, HsCarrier, Mineral, MineralForm, MineralId};
+pub use mineral::{HsCarrier, HsCode, Mineral, MineralForm, MineralId};
 pub use observation::{Evidence, Measure, Observation, Stage};
 pub use provenance::{Provenance, Source, SourceId};
 pub use quantity::{Basis, Flag, MassUnit, Unit};

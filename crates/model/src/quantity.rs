@@ -93,7 +93,10 @@ pub enum Basis {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Unit {
-    Mass { scale: MassUnit, basis: Basis },
+    Mass {
+        scale: MassUnit,
+        basis: Basis,
+    },
     /// A fraction (0–1) of the world total for that mineral, stage and year.
     ShareOfWorld,
 }
