@@ -1,1 +1,74 @@
-fn main() {}
+//! `derisk`: critical-mineral supply-chain risk from the command line.
+
+mod commands;
+mod load;
+mod output;
+mod usage;
+
+use clap::{Parser, Subcommand};
+use output::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "derisk", version, about = "Critical-mineral supply-chain risk: concentration, dependence, criticality")]
+struct Cli {
+    /// Use this snapshot file instead of the one embedded in the binary.
+    #[arg(long, global = true, value_name = "FILE")]
+    snapshot: Option<PathBuf>,
+    /// Replace the embedded trade table with a BACI file (CSV or .csv.gz), e.g. the full
+    /// 1995–2024 history.
+    #[arg(long, global = true, value_name = "FILE")]
+    trade: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value = "table")]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Data sources, validation and snapshot building.
+    #[command(subcommand)]
+    Data(commands::data::DataCommand),
+    /// List the minerals derisk tracks, with their stages and HS codes.
+    Minerals,
+    /// Production by country for a mineral, stage and year, with flags and sources.
+    Production(commands::production::ProductionArgs),
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let opts = load::LoadOptions {
+        snapshot: cli.snapshot,
+        trade: cli.trade,
+    };
+    match cli.command {
+        Command::Data(cmd) => commands::data::run(cmd, &opts, cli.format),
+        Command::Minerals => commands::minerals::run(&load::dataset(&opts)?, cli.format),
+        Command::Production(args) => {
+            commands::production::run(&load::dataset(&opts)?, &args, cli.format)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A broken pipe (e.g. `| head`) is not an error worth reporting.
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<usage::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

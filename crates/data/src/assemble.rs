@@ -1,1 +1,220 @@
-//! (in progress)
+//! Builds the whole [`Dataset`] from a raw data directory laid out like `../shared/data`:
+//! runs every importer, adds the project's hand-encoded tables, and checks the result as a
+//! whole (unique keys, known minerals, sorted order). `derisk data build` calls this and
+//! writes the snapshot; a test proves it reproduces the committed snapshot.
+
+use crate::commodities::CommodityMap;
+use crate::error::{ImportError, Result};
+use crate::{baci, countries, iea, processing, reference, trade_inference, usgs, wgi, wmd};
+use crate::{CountryResolver, ImportContext, ImportOptions, Imported};
+use derisk_model::{Dataset, Evidence, Measure, Observation, Stage, Year};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+/// Files read from the raw directory, relative to it.
+pub mod layout {
+    pub const ISO: &str = "countries/iso3166_countries.csv";
+    pub const WORLD_COUNTRIES: &str = "countries/world_countries_subset.csv";
+    pub const COMMODITY_MAP: &str = "wmd/commodity_hs_map.csv";
+    pub const IEA_WORKBOOK: &str = "iea/CM_Data_Explorer_May2024.xlsx";
+    pub const IEA_EXTRACT: &str = "iea/cm_dataset_may2025_extract.json";
+    pub const BLEECAM_REE: &str = "processing/bleecam_rare_earth_capacity_by_stage_country.csv";
+    pub const BLEECAM_GA: &str = "processing/bleecam_gallium_capacity_by_stage_country.csv";
+    pub const EU_SHARES: &str = "processing/eu_crm2020_top10_producer_shares.csv";
+    pub const BACI_CRITICAL: &str = "baci/hs92_critical_minerals_2017_2024.csv";
+    pub const WGI_WIDE: &str = "wgi/WGIData_1996_2022.csv";
+    pub const WGI_PV: &str = "wgi/political_stability_pv_1996_2024.csv";
+}
+
+fn open(dir: &Path, rel: &str) -> Result<(String, BufReader<File>)> {
+    let path = dir.join(rel);
+    let label = path.display().to_string();
+    let f = File::open(&path).map_err(|e| ImportError::io(&label, e))?;
+    Ok((label, BufReader::new(f)))
+}
+
+/// Build the dataset from `dir`. `step` is called with a short description before each
+/// import, for progress display.
+pub fn build_from_dir(
+    dir: &Path,
+    options: &ImportOptions,
+    step: &mut dyn FnMut(&str),
+) -> Result<Dataset> {
+    step("countries");
+    let (label, iso) = open(dir, layout::ISO)?;
+    let (resolver, mut country_list) = CountryResolver::from_iso_list(&label, iso)?;
+    let (label, wc) = open(dir, layout::WORLD_COUNTRIES)?;
+    countries::add_regions(&label, wc, &mut country_list)?;
+
+    step("reference tables");
+    let mut minerals = reference::minerals()?;
+    let (label, cm) = open(dir, layout::COMMODITY_MAP)?;
+    let eol = reference::eol_rir_from_commodity_map(&label, cm)?;
+    for m in &mut minerals {
+        m.eol_rir = eol.get(m.id.as_str()).copied();
+    }
+    let map = CommodityMap::embedded()?;
+    for id in map.minerals() {
+        if !minerals.iter().any(|m| &m.id == id) {
+            return Err(ImportError::Format {
+                file: crate::commodities::FILE.into(),
+                message: format!("mineral {id:?} is not in data/reference/minerals.csv"),
+            });
+        }
+    }
+    let ctx = ImportContext {
+        countries: &resolver,
+        minerals: &minerals,
+        options,
+    };
+
+    let mut imports: Vec<Imported> = Vec::new();
+    step("USGS MCS 2026");
+    imports.push(usgs::import_path(&dir.join(usgs::RAW_PATH), &ctx, &map)?);
+    step("World Mining Data 2025");
+    imports.push(wmd::import_path(&dir.join(wmd::RAW_PATH), &ctx, &map)?);
+    step("IEA Critical Minerals Dataset 2024");
+    imports.push(iea::import_iea_workbook(&dir.join(layout::IEA_WORKBOOK), &ctx)?);
+    step("IEA Critical Minerals Dataset 2025");
+    imports.push(iea::import_iea_extract_path(&dir.join(layout::IEA_EXTRACT), &ctx)?);
+    step("processing-stage capacity and EU factsheet shares");
+    let (label, iso) = open(dir, layout::ISO)?;
+    let alpha2 = processing::Alpha2Map::from_iso_list(&label, iso)?;
+    imports.push(processing::import_bleecam_capacity_path(
+        &dir.join(layout::BLEECAM_REE),
+        "rare-earths",
+        &alpha2,
+        &ctx,
+    )?);
+    imports.push(processing::import_bleecam_capacity_path(
+        &dir.join(layout::BLEECAM_GA),
+        "gallium",
+        &alpha2,
+        &ctx,
+    )?);
+    imports.push(processing::import_eu_factsheet_shares_path(&dir.join(layout::EU_SHARES), &ctx)?);
+
+    step("CEPII BACI trade 2017–2024");
+    let (trade, trade_report) = baci::read_baci_path(
+        &dir.join(layout::BACI_CRITICAL),
+        &ctx,
+        &baci::BaciFilter::default(),
+        &mut |_| {},
+    )?;
+
+    step("refining inferred from trade where no statistics exist");
+    let have_refining: BTreeSet<String> = imports
+        .iter()
+        .flat_map(|i| &i.observations)
+        .filter(|o| o.stage == Stage::Refining && o.measure == Measure::Production)
+        .map(|o| o.mineral.as_str().to_string())
+        .collect();
+    let lacking: Vec<_> = minerals
+        .iter()
+        .filter(|m| !have_refining.contains(m.id.as_str()))
+        .cloned()
+        .collect();
+    if let Some((first, last)) = trade.years() {
+        for y in first.get()..=last.get() {
+            let year = Year::try_from(y).map_err(|e| ImportError::Snapshot(e.to_string()))?;
+            imports.push(trade_inference::infer_refining_shares(&trade, &lacking, year));
+        }
+    }
+
+    step("World Bank WGI");
+    let (label, wide) = open(dir, layout::WGI_WIDE)?;
+    let (mut governance, wgi_report) = wgi::read_wgi_wide(&label, wide, &ctx)?;
+    let (label, pv) = open(dir, layout::WGI_PV)?;
+    let (pv_records, mut pv_report) = wgi::read_political_stability(&label, pv, &ctx)?;
+    let last_wide = governance.iter().map(|g| g.year).max();
+    let before = pv_records.len();
+    governance.extend(pv_records.into_iter().filter(|g| Some(g.year) > last_wide));
+    pv_report.notes.push(format!(
+        "{} political-stability estimates for years after the bulk file ({}) kept; the rest duplicate it",
+        governance.len() - governance.iter().filter(|g| Some(g.year) <= last_wide).count(),
+        last_wide.map(|y| y.to_string()).unwrap_or_default()
+    ));
+    let _ = before;
+    governance.sort_by(|a, b| (a.country, a.year, a.dimension).cmp(&(b.country, b.year, b.dimension)));
+
+    step("export restrictions, groups, sources");
+    let restrictions = reference::restrictions(&resolver, &minerals)?;
+    let groups = reference::groups(&resolver)?;
+    let sources = reference::sources()?;
+
+    let mut ds = Dataset {
+        sources,
+        countries: country_list,
+        minerals,
+        trade,
+        governance,
+        restrictions,
+        groups,
+        ..Dataset::default()
+    };
+    for i in imports {
+        ds.observations.extend(i.observations);
+        ds.demand.extend(i.demand);
+        ds.reports.push(i.report);
+    }
+    ds.reports.push(trade_report);
+    ds.reports.push(wgi_report);
+    ds.reports.push(pv_report);
+    finish(&mut ds)?;
+    Ok(ds)
+}
+
+/// Sort, check keys and cross-references, and record each mineral's stages.
+pub fn finish(ds: &mut Dataset) -> Result<()> {
+    ds.observations.sort_by(|a, b| observation_key(a).cmp(&observation_key(b)));
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, o) in ds.observations.iter().enumerate() {
+        let key = format!("{:?}", observation_key(o));
+        if let Some(first) = seen.insert(key.clone(), i) {
+            return Err(ImportError::Format {
+                file: o.provenance.source.to_string(),
+                message: format!(
+                    "two figures for the same key {key}: {:?} and {:?}",
+                    ds.observations[first].provenance, o.provenance
+                ),
+            });
+        }
+    }
+    let known: BTreeSet<String> = ds.minerals.iter().map(|m| m.id.to_string()).collect();
+    let mut stages: BTreeMap<String, BTreeSet<Stage>> = BTreeMap::new();
+    for o in &ds.observations {
+        if !known.contains(o.mineral.as_str()) {
+            return Err(ImportError::Format {
+                file: o.provenance.source.to_string(),
+                message: format!("figure for unknown mineral {:?}", o.mineral.as_str()),
+            });
+        }
+        stages.entry(o.mineral.to_string()).or_default().insert(o.stage.clone());
+    }
+    for m in &mut ds.minerals {
+        let mut s: BTreeSet<Stage> = m.stages.iter().cloned().collect();
+        s.extend(stages.remove(m.id.as_str()).unwrap_or_default());
+        m.stages = s.into_iter().collect();
+    }
+    ds.demand.sort_by(|a, b| {
+        (&a.mineral, &a.scenario, &a.sector, a.year).cmp(&(&b.mineral, &b.scenario, &b.sector, b.year))
+    });
+    Ok(())
+}
+
+type ObsKey<'a> = (&'a str, &'a Stage, Measure, u16, derisk_model::Area, &'a str, Evidence, String);
+
+fn observation_key(o: &Observation) -> ObsKey<'_> {
+    (
+        o.mineral.as_str(),
+        &o.stage,
+        o.measure,
+        o.year.get(),
+        o.area,
+        o.provenance.source.as_str(),
+        o.evidence,
+        o.unit.to_string(),
+    )
+}

@@ -100,6 +100,18 @@ impl CountryResolver {
         Ok((r, countries))
     }
 
+    /// Build from a dataset's country table plus the embedded aliases, so files can be
+    /// imported at run time without the raw ISO list.
+    pub fn from_countries(countries: &[Country]) -> Result<CountryResolver> {
+        let mut r = CountryResolver::default();
+        for c in countries {
+            r.codes.insert(c.code, ());
+            r.by_name.insert(normalise(&c.name), c.code);
+        }
+        r.add_aliases(ALIASES_FILE, ALIASES_CSV.as_bytes())?;
+        Ok(r)
+    }
+
     /// Add aliases from a CSV with columns `alias,iso3,kind,note` (kind: `name` or `code`).
     pub fn add_aliases<R: Read>(&mut self, file: &str, input: R) -> Result<()> {
         let mut t = CsvTable::new(file, input)?;

@@ -56,7 +56,7 @@ impl<'de> Deserialize<'de> for CountryCode {
 /// Where a figure applies: one country, the world total as published, or the publisher's
 /// residual "other countries" line (kept so that country sums can be checked against totals).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "code")]
+#[serde(rename_all = "snake_case")]
 pub enum Area {
     Country(CountryCode),
     World,

@@ -44,6 +44,5 @@ pub struct Source {
 pub struct Provenance {
     pub source: SourceId,
     pub table: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -79,7 +79,7 @@ impl MassUnit {
 /// What the mass measures: the contained element, an oxide or other equivalent, or the gross
 /// weight of a named product. Two figures compare only when their bases match.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+#[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Contained element (e.g. "lithium content").
     Content,
@@ -91,7 +91,7 @@ pub enum Basis {
 
 /// The unit of a quantity: a mass on a basis, or a share of the world total.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     Mass {
         scale: MassUnit,

@@ -1,0 +1,52 @@
+//! Loading the dataset the commands work on: the embedded snapshot (or a snapshot file),
+//! optionally with the trade table replaced by a BACI file, shown with a progress bar.
+
+use anyhow::{Context, Result};
+use derisk_data::{baci, snapshot, CountryResolver, ImportContext, ImportOptions};
+use derisk_model::Dataset;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+
+pub struct LoadOptions {
+    pub snapshot: Option<PathBuf>,
+    pub trade: Option<PathBuf>,
+}
+
+pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
+    let mut ds = match &opts.snapshot {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            snapshot::decode(&bytes).with_context(|| format!("loading {}", p.display()))?
+        }
+        None => snapshot::embedded()?,
+    };
+    if let Some(path) = &opts.trade {
+        ds.trade = load_trade(&ds, path)?.0;
+    }
+    Ok(ds)
+}
+
+/// Read a BACI file with a byte progress bar (drawn only on a terminal).
+pub fn load_trade(ds: &Dataset, path: &PathBuf) -> Result<(derisk_model::TradeTable, derisk_model::ImportReport)> {
+    let resolver = CountryResolver::from_countries(&ds.countries)?;
+    let options = ImportOptions::default();
+    let ctx = ImportContext {
+        countries: &resolver,
+        minerals: &ds.minerals,
+        options: &options,
+    };
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("reading {}", path.display()));
+    let result = baci::read_baci_path(path, &ctx, &baci::BaciFilter::default(), &mut |n| {
+        bar.set_position(n)
+    });
+    bar.finish_and_clear();
+    Ok(result?)
+}
