@@ -1,1 +1,595 @@
-//! (in progress)
+//! Processing-stage figures beyond the IEA dataset: BLEECAM capacity by stage and country
+//! (rare earths, gallium) and the EU 2020 critical raw materials factsheets' top-10 producer
+//! shares.
+//!
+//! BLEECAM figures are planning allocations compiled from company and agency announcements:
+//! they are kept as [`Evidence::CapacityAllocation`], flagged as estimates, with only the
+//! source URL and the confidence words of each row's notes carried into the provenance.
+
+use crate::countries::UnknownNames;
+use crate::error::{ImportError, Result};
+use crate::table::{CsvTable, Row};
+use crate::{ImportContext, Imported};
+use derisk_model::{
+    Area, Basis, CountryCode, Evidence, Flag, ImportReport, MassUnit, Measure, MineralId,
+    Observation, Provenance, SourceId, Stage, Unit, Year,
+};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Source slug of the BLEECAM capacity tables.
+pub const SOURCE_BLEECAM: &str = "bleecam";
+/// Source slug of the EU 2020 factsheets.
+pub const SOURCE_EU_CRM_2020: &str = "eu-crm-2020";
+/// The year BLEECAM's present period (`time_period` 0) describes.
+pub const BLEECAM_PRESENT_YEAR: u16 = 2025;
+/// The year the EU factsheet shares are filed under (their edition year).
+pub const EU_FACTSHEET_YEAR: u16 = 2020;
+
+/// ISO 3166 alpha-2 → alpha-3, for sources that use two-letter codes.
+#[derive(Clone, Debug, Default)]
+pub struct Alpha2Map {
+    map: BTreeMap<String, CountryCode>,
+}
+
+impl Alpha2Map {
+    /// Build from the ISO 3166 list (`alpha2,alpha3,…`). A repeated alpha-2 code is an error.
+    pub fn from_iso_list<R: Read>(file: &str, input: R) -> Result<Alpha2Map> {
+        let bytes = read_lf(file, input)?;
+        let mut t = CsvTable::new(file, bytes.as_slice())?;
+        t.require(&["alpha2", "alpha3"])?;
+        let mut map = BTreeMap::new();
+        let mut lines: BTreeMap<String, u64> = BTreeMap::new();
+        t.for_each(|row| {
+            let a2 = row.text("alpha2")?;
+            if a2.len() != 2 || !a2.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(row.error("alpha2", "two upper-case letters"));
+            }
+            if let Some(first) = lines.insert(a2.to_string(), row.line) {
+                return Err(duplicate(row, a2, first));
+            }
+            map.insert(a2.to_string(), row.country_code("alpha3")?);
+            Ok(())
+        })?;
+        Ok(Alpha2Map { map })
+    }
+
+    /// The alpha-3 code of a two-letter code, if the list has it.
+    pub fn get(&self, alpha2: &str) -> Option<CountryCode> {
+        self.map.get(alpha2).copied()
+    }
+}
+
+fn duplicate(row: &Row, key: &str, first_line: u64) -> ImportError {
+    ImportError::Duplicate {
+        file: row.file.to_string(),
+        line: row.line,
+        key: key.to_string(),
+        first_line,
+    }
+}
+
+/// BLEECAM process → derisk stage slug. `None`: a model node (market mix, use phase, demand
+/// sink) that holds no production capacity.
+///
+/// Rare earths: ore and clay mining → `mining`; concentrate → `beneficiation`; acid digestion
+/// and clay refining (to Nd/Dy oxides) → `separation`; electrolysis and reduction → `metal`;
+/// NdDyFe alloy → `alloy`; NdFeB magnets → `magnet`; magnet and alloy recovery → `recycling`.
+/// Gallium: feedstock stages keep their own slugs (`bauxite-mining`, `alumina`,
+/// `zinc-mining`, `zinc-concentration`, `zinc-smelting`) so that their masses, which are not
+/// gallium, never read as gallium mining; primary 4N gallium → `refining`; 6N → `high-purity`;
+/// scrap recovery → `recycling`; trimethylgallium → `tmg`; GaAs/GaN wafers → `wafer`.
+const PROCESS_STAGES: &[(&str, Option<&str>)] = &[
+    ("mining", Some("mining")),
+    ("clay mining", Some("mining")),
+    ("beneficiation", Some("beneficiation")),
+    ("hydrochloric acid digestion", Some("separation")),
+    ("sulfuric acid digestion", Some("separation")),
+    ("clay refining", Some("separation")),
+    ("molten_salt electrolysis", Some("metal")),
+    ("metallothermic reduction", Some("metal")),
+    ("chemical transformation", Some("alloy")),
+    ("magnet manufacturing", Some("magnet")),
+    ("direct reuse", Some("recycling")),
+    ("magnet-to-magnet recycling", Some("recycling")),
+    ("cryogenic", Some("recycling")),
+    ("hydrometallurgical", Some("recycling")),
+    ("pyrometallurgical", Some("recycling")),
+    ("magnet_market_mix", None),
+    ("use phase", None),
+    ("Bauxite mining", Some("bauxite-mining")),
+    ("Bayer process / alumina refining", Some("alumina")),
+    ("Bayer liquor refining", Some("refining")),
+    ("ZLR refining", Some("refining")),
+    ("High-purity gallium refining", Some("high-purity")),
+    ("New manufacturing scrap recovery", Some("recycling")),
+    ("ZS mining", Some("zinc-mining")),
+    ("Zinc concentration", Some("zinc-concentration")),
+    ("Zinc smelting/refining", Some("zinc-smelting")),
+    ("TMG synthesis", Some("tmg")),
+    ("Wafer manufacturing", Some("wafer")),
+    ("wafer_market_mix", None),
+    ("wafer_demand", None),
+];
+
+/// BLEECAM material → the mass basis of its capacity (kg/yr of that material). `None` means
+/// contained gallium. Spellings are the source's; the basis names are corrected.
+#[rustfmt::skip]
+const MATERIAL_BASES: &[(&str, Option<&str>)] = &[
+    ("bastnasite", Some("bastnasite ore")),
+    ("monazaite", Some("monazite ore")),
+    ("ion adsorption clay", Some("ion-adsorption clay")),
+    ("flurocarbonate", Some("fluorocarbonate concentrate")),
+    ("phosphate", Some("phosphate concentrate")),
+    ("neodynium_oxide", Some("neodymium oxide")),
+    ("dysprosium_oxide", Some("dysprosium oxide")),
+    ("neodynium", Some("neodymium metal")),
+    ("dysprosium", Some("dysprosium metal")),
+    ("neodynium dysprosium iron alloy", Some("NdDyFe alloy")),
+    ("hp_magnet", Some("NdFeB magnet")),
+    ("bauxite", Some("bauxite")),
+    ("Bayer_liquor", Some("alumina (Bayer liquor proxy)")),
+    ("4N_Ga", None),
+    ("6N_Ga", None),
+    ("Zn_sphalerite_concentrate", Some("zinc in concentrate")),
+    ("ZLR_Zn_residue", Some("refined zinc throughput")),
+    ("TMG", Some("trimethylgallium")),
+    ("GaAs_wafer", Some("GaAs wafer")),
+    ("GaN_wafer", Some("GaN wafer")),
+    ("Ga_manufacturing_scrap", Some("gallium manufacturing scrap")),
+];
+
+/// Notes wording that states there is no capacity now; a zero with such a note is a reported
+/// zero, any other zero is kept as given and said to be so.
+#[rustfmt::skip]
+const NONE_PHRASES: &[&str] = &[
+    "no commercial", "not yet commercial", "not at commercial scale", "not exploited",
+    "no domestic",
+];
+
+#[rustfmt::skip]
+const BLEECAM_COLUMNS: [&str; 6] =
+    ["time_period", "process", "location", "material", "capacity", "notes"];
+const ZERO_NONE: &str = "zero: the row states there is no capacity now; ";
+const ZERO_AS_GIVEN: &str = "zero as given; the row does not state that there is none; ";
+
+/// One kept BLEECAM row before rows of the same stage, country and material are summed.
+struct Part {
+    line: u64,
+    process: String,
+    material: String,
+    value: f64,
+    flag: Flag,
+    note: String,
+}
+
+/// Import a BLEECAM capacity-by-stage-and-country table for one mineral (`rare-earths`,
+/// `gallium`) as capacity observations for 2025 (the present period); rows of other periods
+/// are counted as not kept. Routes into the same stage, country and material are summed.
+pub fn import_bleecam_capacity<R: Read>(
+    file: &str,
+    input: R,
+    mineral: &str,
+    alpha2: &Alpha2Map,
+    ctx: &ImportContext,
+) -> Result<Imported> {
+    let mineral_id = MineralId::try_from(mineral).map_err(|e| format_error(file, e))?;
+    if !ctx.knows_mineral(mineral) {
+        return Err(format_error(
+            file,
+            format!("{mineral:?} is not in the minerals table"),
+        ));
+    }
+    let mut report = ImportReport::new(SOURCE_BLEECAM, file);
+    let bytes = read_lf(file, input)?;
+    let mut t = CsvTable::new(file, bytes.as_slice())?;
+    t.require(&BLEECAM_COLUMNS)?;
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unknown = UnknownNames::default();
+    let mut groups: BTreeMap<(Stage, CountryCode, Basis), Vec<Part>> = BTreeMap::new();
+    t.for_each(|row| {
+        report.rows_read += 1;
+        let period = row.get("time_period");
+        let (process, location, material) = (
+            row.text("process")?,
+            row.text("location")?,
+            row.text("material")?,
+        );
+        let key = format!("{period}|{process}|{location}|{material}");
+        if let Some(first) = seen.insert(key.clone(), row.line) {
+            return Err(duplicate(row, &key, first));
+        }
+        match period.parse::<u32>() {
+            Ok(0) => {}
+            Ok(_) => {
+                report.skip("future period (time_period above 0); only the present is imported");
+                return Ok(());
+            }
+            Err(_) => return Err(row.error("time_period", "a whole number (0 = present)")),
+        }
+        let stage = match PROCESS_STAGES.iter().find(|(p, _)| *p == process) {
+            Some((_, Some(s))) => {
+                Stage::try_from(*s).map_err(|_| row.error("process", "a mapped process"))?
+            }
+            Some((_, None)) => {
+                report.skip("model node (market mix, use phase or demand sink), not a capacity");
+                return Ok(());
+            }
+            None => return Err(row.error("process", "a process listed in the stage table")),
+        };
+        let basis = match MATERIAL_BASES.iter().find(|(m, _)| *m == material) {
+            Some((_, Some(b))) => Basis::Gross(b.to_string()),
+            Some((_, None)) => Basis::Content,
+            None => return Err(row.error("material", "a material listed in the basis table")),
+        };
+        let value = row.number("capacity")?;
+        if value < 0.0 {
+            return Err(row.error("capacity", "a capacity of zero or more"));
+        }
+        let Some(country) = alpha2.get(location) else {
+            unknown.add(location, row.line);
+            report.skip(&format!("unknown country code {location:?}"));
+            return Ok(());
+        };
+        let notes = row.get("notes");
+        let (flag, zero_note) = if value == 0.0 {
+            let lower = notes.to_lowercase();
+            if NONE_PHRASES.iter().any(|p| lower.contains(p)) {
+                (Flag::Reported, ZERO_NONE)
+            } else {
+                (Flag::Estimated, ZERO_AS_GIVEN)
+            }
+        } else {
+            (Flag::Estimated, "")
+        };
+        let note = format!("{zero_note}{}", trim_notes(notes));
+        groups
+            .entry((stage, country, basis))
+            .or_default()
+            .push(Part {
+                line: row.line,
+                process: process.to_string(),
+                material: material.to_string(),
+                value,
+                flag,
+                note,
+            });
+        report.rows_kept += 1;
+        Ok(())
+    })?;
+    if !ctx.options.skip_unknown_countries {
+        unknown.into_result(file)?;
+    }
+    let table = file_name(file);
+    let year = Year::try_from(BLEECAM_PRESENT_YEAR).map_err(|e| format_error(file, e))?;
+    let mut observations = Vec::new();
+    for ((stage, country, basis), parts) in groups {
+        let value: f64 = parts.iter().map(|p| p.value).sum();
+        let describe = |p: &Part| {
+            format!(
+                "line {}: process {:?}, material {:?}, {} kg/yr; {}",
+                p.line, p.process, p.material, p.value, p.note
+            )
+        };
+        let (flag, body) = match parts.as_slice() {
+            [one] => (one.flag, describe(one)),
+            many => (
+                Flag::Derived,
+                format!(
+                    "sum of {} routes into this stage: {}",
+                    many.len(),
+                    many.iter().map(describe).collect::<Vec<_>>().join(" | ")
+                ),
+            ),
+        };
+        observations.push(Observation {
+            mineral: mineral_id.clone(),
+            stage,
+            measure: Measure::Capacity,
+            area: Area::Country(country),
+            year,
+            value: Some(value),
+            unit: Unit::mass(MassUnit::Kilogram, basis),
+            flag,
+            evidence: Evidence::CapacityAllocation,
+            provenance: Provenance {
+                source: SourceId::new(SOURCE_BLEECAM),
+                table: table.clone(),
+                note: Some(format!(
+                    "present period (time_period 0) taken as {BLEECAM_PRESENT_YEAR}; \
+                     low-confidence allocation; {body}"
+                )),
+            },
+        });
+    }
+    Ok(Imported {
+        observations,
+        demand: Vec::new(),
+        report,
+    })
+}
+
+/// Path wrapper of [`import_bleecam_capacity`].
+pub fn import_bleecam_capacity_path(
+    path: &Path,
+    mineral: &str,
+    alpha2: &Alpha2Map,
+    ctx: &ImportContext,
+) -> Result<Imported> {
+    let file = path.display().to_string();
+    let input = std::fs::File::open(path).map_err(|e| ImportError::io(&file, e))?;
+    import_bleecam_capacity(&file, input, mineral, alpha2, ctx)
+}
+
+/// Keep only the source URLs and the confidence words of a BLEECAM notes cell (the rest is
+/// the package's own prose). URL text fragments (`#:~:text=`) are dropped: they quote pages.
+pub fn trim_notes(notes: &str) -> String {
+    let mut urls: Vec<String> = Vec::new();
+    for (i, _) in notes.match_indices("http") {
+        let rest = &notes[i..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ';' || c == ')')
+            .unwrap_or(rest.len());
+        let mut url = &rest[..end];
+        if let Some(frag) = url.find("#:~:") {
+            url = &url[..frag];
+        }
+        let url = url.trim_end_matches(['.', ',']);
+        if !urls.iter().any(|u| u == url) {
+            urls.push(url.to_string());
+        }
+    }
+    let confidence = notes.find("confidence=").map(|i| {
+        let rest = &notes[i + "confidence=".len()..];
+        let end = rest.find(';').unwrap_or(rest.len());
+        rest[..end].trim().trim_end_matches('.').to_string()
+    });
+    let source = match (urls.is_empty(), notes.contains("TEA file")) {
+        (false, _) => format!("source={}", urls.join(" ")),
+        (true, true) => "source: the package's techno-economic assessment (TEA) file".into(),
+        (true, false) => "no source URL in the row".into(),
+    };
+    match confidence {
+        Some(c) => format!("{source}; confidence={c}"),
+        None => source,
+    }
+}
+
+/// Read the whole input with CRLF line ends turned into LF: the csv reader numbers lines
+/// one too low after CRLF ends, and errors must name the right line.
+fn read_lf<R: Read>(file: &str, mut input: R) -> Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    input
+        .read_to_end(&mut raw)
+        .map_err(|e| ImportError::io(file, e))?;
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, b) in raw.iter().enumerate() {
+        if !(*b == b'\r' && raw.get(i + 1) == Some(&b'\n')) {
+            out.push(*b);
+        }
+    }
+    Ok(out)
+}
+
+fn format_error(file: &str, message: impl ToString) -> ImportError {
+    ImportError::Format {
+        file: file.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn file_name(file: &str) -> String {
+    Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_string())
+}
+
+// ---- EU 2020 factsheets: top-10 producer shares -------------------------------------------
+
+/// How an EU 2020 material maps onto derisk: a mineral id and stage, or why it is not kept.
+/// Stage is `refining` where the factsheet's producers are refiners (Bi, Ga, Ge, In, Mg,
+/// Si metal; Belgium, Japan, Korea and Finland do not mine these), else `mining`. Ids not in
+/// the minerals table are counted as not kept, so adding a mineral later needs no code.
+enum EuMaterial {
+    Keep(&'static str, &'static str),
+    Skip(&'static str),
+}
+
+use EuMaterial::{Keep, Skip};
+const HREE_SKIP: &str =
+    "heavy rare earths: same producers and shares as the light rare earths row (kept)";
+const PGM_SKIP: &str = "platinum-group metals as one group; derisk keeps Pt, Pd and Rh apart";
+const EU_MATERIALS: &[(&str, EuMaterial)] = &[
+    ("Antimony", Keep("antimony", "mining")),
+    ("Baryte", Keep("barite", "mining")),
+    ("Bauxite", Keep("bauxite", "mining")),
+    ("Beryllium", Keep("beryllium", "mining")),
+    ("Bismuth", Keep("bismuth", "refining")),
+    ("Borate", Keep("boron", "mining")),
+    ("Cobalt", Keep("cobalt", "mining")),
+    ("Coking Coal", Keep("coking-coal", "mining")),
+    ("Fluorspar", Keep("fluorspar", "mining")),
+    ("Gallium", Keep("gallium", "refining")),
+    ("Germanium", Keep("germanium", "refining")),
+    ("Hafnium", Keep("hafnium", "refining")),
+    ("Heavy Rare Earth Elements", Skip(HREE_SKIP)),
+    ("Light Rare Earth Elements", Keep("rare-earths", "mining")),
+    ("Indium", Keep("indium", "refining")),
+    ("Lithium", Keep("lithium", "mining")),
+    ("Magnesium", Keep("magnesium", "refining")),
+    ("Natural Graphite", Keep("graphite", "mining")),
+    ("Natural Rubber", Keep("natural-rubber", "mining")),
+    ("Niobium", Keep("niobium", "mining")),
+    ("Phosphate rock", Keep("phosphate-rock", "mining")),
+    ("Phosphorus", Keep("phosphorus", "refining")),
+    ("Platinum Group Metals", Skip(PGM_SKIP)),
+    ("Scandium", Keep("scandium", "refining")),
+    ("Silicon metal", Keep("silicon", "refining")),
+    ("Strontium", Keep("strontium", "mining")),
+    ("Tantalum", Keep("tantalum", "mining")),
+    ("Titanium", Keep("titanium", "mining")),
+    ("Tungsten", Keep("tungsten", "mining")),
+    ("Vanadium", Keep("vanadium", "mining")),
+];
+
+/// Import the EU 2020 factsheets' top-10 producer shares as share-of-world observations
+/// (year 2020, fraction 0–1). The footnote lines under the table (empty `id`) are not data.
+pub fn import_eu_factsheet_shares<R: Read>(
+    file: &str,
+    input: R,
+    ctx: &ImportContext,
+) -> Result<Imported> {
+    let bytes = read_lf(file, input)?;
+    let (data_end, footnotes) = footnote_start(file, &bytes)?;
+    let mut report = ImportReport::new(SOURCE_EU_CRM_2020, file);
+    let mut t = CsvTable::new(file, &bytes[..data_end])?;
+    let pcols: Vec<(String, String)> = (1..=10)
+        .map(|k| (format!("producer_{k}"), format!("producer_{k}_percentage")))
+        .collect();
+    let mut required = vec!["id", "material", "cummulated_percentage"];
+    required.extend(pcols.iter().flat_map(|(n, p)| [n.as_str(), p.as_str()]));
+    t.require(&required)?;
+    let year = Year::try_from(EU_FACTSHEET_YEAR).map_err(|e| format_error(file, e))?;
+    let table = file_name(file);
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unknown = UnknownNames::default();
+    let mut observations = Vec::new();
+    t.for_each(|row| {
+        report.rows_read += 1;
+        let material = row.text("material")?;
+        let mut slots = Vec::new();
+        let mut sum = 0.0;
+        for (n, p) in &pcols {
+            let name = row.get(n);
+            let pct = row.number(p)?;
+            if !(0.0..=100.0).contains(&pct) {
+                return Err(row.error(p, "a percentage 0–100"));
+            }
+            sum += pct;
+            match (name.is_empty(), pct == 0.0) {
+                (true, true) => {}
+                (true, false) => return Err(row.error(n, "a producer name for this percentage")),
+                (false, _) => slots.push((n.as_str(), name, pct)),
+            }
+        }
+        if (sum - row.number("cummulated_percentage")?).abs() > 0.5 {
+            return Err(row.error("cummulated_percentage", "the sum of the listed percentages"));
+        }
+        let (id, stage) = match EU_MATERIALS.iter().find(|(m, _)| *m == material) {
+            Some((_, Keep(id, stage))) => (*id, *stage),
+            Some((_, Skip(reason))) => {
+                report.skip(reason);
+                return Ok(());
+            }
+            None => return Err(row.error("material", "a material listed in the material table")),
+        };
+        if !ctx.knows_mineral(id) {
+            report.skip("material not among derisk minerals");
+            return Ok(());
+        }
+        let mineral = MineralId::try_from(id).map_err(|_| row.error("material", "a mineral id"))?;
+        let stage = Stage::try_from(stage).map_err(|_| row.error("material", "a stage"))?;
+        let mut kept = false;
+        for (col, name, pct) in slots {
+            let area = if name.to_lowercase().starts_with("other") {
+                Area::Other
+            } else {
+                match ctx.countries.by_name(name) {
+                    Some(c) => Area::Country(c),
+                    None => {
+                        unknown.add(name, row.line);
+                        report.skip(&format!("unknown producer {name:?} (share left out)"));
+                        continue;
+                    }
+                }
+            };
+            let key = format!("{mineral}|{stage}|{area}");
+            if let Some(first) = seen.insert(key.clone(), row.line) {
+                return Err(duplicate(row, &key, first));
+            }
+            observations.push(Observation {
+                mineral: mineral.clone(),
+                stage: stage.clone(),
+                measure: Measure::Production,
+                area,
+                year,
+                value: Some(pct / 100.0),
+                unit: Unit::ShareOfWorld,
+                flag: Flag::Reported,
+                evidence: Evidence::FactsheetShare,
+                provenance: Provenance {
+                    source: SourceId::new(SOURCE_EU_CRM_2020),
+                    table: table.clone(),
+                    note: Some(format!(
+                        "line {}, {col} ({material}: {name}); share of global supply averaged \
+                         over the factsheet's reference period, whole percent; filed under \
+                         {EU_FACTSHEET_YEAR}, the factsheet year; {stage} stage",
+                        row.line
+                    )),
+                },
+            });
+            kept = true;
+        }
+        if kept {
+            report.rows_kept += 1;
+        }
+        Ok(())
+    })?;
+    if !ctx.options.skip_unknown_countries {
+        unknown.into_result(file)?;
+    }
+    if footnotes > 0 {
+        let note = format!("{footnotes} footnote line(s) under the table not read as data");
+        report.notes.push(note);
+    }
+    observations
+        .sort_by(|a, b| (&a.mineral, &a.stage, a.area).cmp(&(&b.mineral, &b.stage, b.area)));
+    Ok(Imported {
+        observations,
+        demand: Vec::new(),
+        report,
+    })
+}
+
+/// Path wrapper of [`import_eu_factsheet_shares`].
+pub fn import_eu_factsheet_shares_path(path: &Path, ctx: &ImportContext) -> Result<Imported> {
+    let file = path.display().to_string();
+    let input = std::fs::File::open(path).map_err(|e| ImportError::io(&file, e))?;
+    import_eu_factsheet_shares(&file, input, ctx)
+}
+
+/// Byte offset where the footnotes (records with an empty first field) begin, and how many
+/// there are. A data record after a footnote is an error: the table would be cut short.
+fn footnote_start(file: &str, bytes: &[u8]) -> Result<(usize, usize)> {
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let mut start = None;
+    let mut count = 0;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(crate::table::csv_error(file, e)),
+        }
+        let pos = rec
+            .position()
+            .map(|p| (p.byte() as usize, p.line()))
+            .unwrap_or((0, 0));
+        if rec.get(0).unwrap_or("").trim().is_empty() {
+            start.get_or_insert(pos.0);
+            count += 1;
+        } else if start.is_some() {
+            return Err(ImportError::Row {
+                file: file.to_string(),
+                line: pos.1,
+                message: "data row after the footnotes".to_string(),
+            });
+        }
+    }
+    Ok((start.unwrap_or(bytes.len()), count))
+}
