@@ -1,1 +1,166 @@
-//! (in progress)
+//! derisk's hand-encoded reference tables, embedded from `data/reference/*.csv`: the mineral
+//! catalogue with the HS codes that carry each mineral (and their content factors), export
+//! restrictions, country groups and sources.
+//!
+//! The tables are parsed as strictly as any external file: every id, HS code, date, country
+//! and list item is checked, duplicates are errors naming both lines, and unknown countries are
+//! listed together. Each parser has a `_from_reader(s)` form that takes a file label and a
+//! reader, so tests can feed malformed fixtures.
+//!
+//! ```
+//! let minerals = derisk_data::reference::minerals().unwrap();
+//! let lithium = minerals.iter().find(|m| m.id.as_str() == "lithium").unwrap();
+//! let carbonate = lithium.hs.iter().find(|c| c.hs.get() == 283691).unwrap();
+//! assert!((carbonate.content_factor - 0.1879).abs() < 5e-4);
+//! ```
+
+pub(crate) mod fields;
+mod groups;
+mod minerals;
+mod restrictions;
+
+use crate::countries::CountryResolver;
+use crate::error::Result;
+use derisk_model::{CountryGroup, ExportRestriction, Mineral};
+use std::collections::BTreeMap;
+use std::io::Read;
+
+pub use crate::sources::{sources, sources_from_reader, SOURCES_CSV, SOURCES_FILE};
+
+pub const MINERALS_FILE: &str = "data/reference/minerals.csv";
+pub const MINERALS_CSV: &str = include_str!("../../../data/reference/minerals.csv");
+pub const HS_CARRIERS_FILE: &str = "data/reference/hs_carriers.csv";
+pub const HS_CARRIERS_CSV: &str = include_str!("../../../data/reference/hs_carriers.csv");
+pub const RESTRICTIONS_FILE: &str = "data/reference/export_restrictions.csv";
+pub const RESTRICTIONS_CSV: &str = include_str!("../../../data/reference/export_restrictions.csv");
+pub const GROUPS_FILE: &str = "data/reference/groups.csv";
+pub const GROUPS_CSV: &str = include_str!("../../../data/reference/groups.csv");
+pub const GROUP_MEMBERS_FILE: &str = "data/reference/group_members.csv";
+pub const GROUP_MEMBERS_CSV: &str = include_str!("../../../data/reference/group_members.csv");
+pub const SOURCE_COMMODITIES_FILE: &str = "data/reference/source_commodities.csv";
+pub const SOURCE_COMMODITIES_CSV: &str =
+    include_str!("../../../data/reference/source_commodities.csv");
+
+/// The mineral catalogue with its HS carriers, from the embedded `minerals.csv` and
+/// `hs_carriers.csv`. Sorted by id; each mineral's `stages` are the stages of its carriers
+/// (the assembler adds stages seen in observations) and `eol_rir` is `None` (see
+/// [`eol_rir_from_commodity_map`]).
+pub fn minerals() -> Result<Vec<Mineral>> {
+    minerals_from_readers(
+        MINERALS_FILE,
+        MINERALS_CSV.as_bytes(),
+        HS_CARRIERS_FILE,
+        HS_CARRIERS_CSV.as_bytes(),
+    )
+}
+
+/// [`minerals`] from any two readers, each labelled for error messages. Rejects unknown
+/// minerals in the carrier table, malformed HS codes, an HS code mapped twice (its trade
+/// would count twice) and content factors outside (0, 1].
+pub fn minerals_from_readers<M: Read, C: Read>(
+    minerals_file: &str,
+    minerals: M,
+    carriers_file: &str,
+    carriers: C,
+) -> Result<Vec<Mineral>> {
+    minerals::parse(minerals_file, minerals, carriers_file, carriers)
+}
+
+/// End-of-life recycling input rates (fraction 0–1) by mineral id, read from the
+/// `commodity,eol_recycling_input_rate_2023` columns of World Mining Data's commodity map
+/// (`wmd/commodity_hs_map.csv`). Commodity names are mapped to minerals through the
+/// `wmd-2025` rows of the embedded `source_commodities.csv`; commodities outside the
+/// catalogue and empty rates are left out, an unmapped commodity name is an error.
+pub fn eol_rir_from_commodity_map<R: Read>(file: &str, input: R) -> Result<BTreeMap<String, f64>> {
+    let wmd =
+        minerals::wmd_commodities(SOURCE_COMMODITIES_FILE, SOURCE_COMMODITIES_CSV.as_bytes())?;
+    minerals::eol_rir(file, input, &wmd, SOURCE_COMMODITIES_FILE)
+}
+
+/// Export restrictions from the embedded `export_restrictions.csv`, checked against the
+/// countries the resolver knows and the catalogue `minerals`. Sorted by id.
+pub fn restrictions(
+    resolver: &CountryResolver,
+    minerals: &[Mineral],
+) -> Result<Vec<ExportRestriction>> {
+    restrictions_from_reader(
+        RESTRICTIONS_FILE,
+        RESTRICTIONS_CSV.as_bytes(),
+        resolver,
+        minerals,
+    )
+}
+
+/// [`restrictions`] from any reader. Rejects repeated ids, unknown minerals, HS codes that
+/// are not six digits, a measure other than ban/quota/licence/tax/suspension, dates that do
+/// not exist, an end before the start and URLs that are not http(s); unknown country codes
+/// are listed together in one [`ImportError::UnknownCountries`](crate::ImportError).
+pub fn restrictions_from_reader<R: Read>(
+    file: &str,
+    input: R,
+    resolver: &CountryResolver,
+    minerals: &[Mineral],
+) -> Result<Vec<ExportRestriction>> {
+    restrictions::parse(file, input, resolver, minerals, MINERALS_FILE)
+}
+
+/// Country groups from the embedded `groups.csv` and `group_members.csv`, sorted by id with
+/// members sorted by country code.
+pub fn groups(resolver: &CountryResolver) -> Result<Vec<CountryGroup>> {
+    groups_from_readers(
+        GROUPS_FILE,
+        GROUPS_CSV.as_bytes(),
+        GROUP_MEMBERS_FILE,
+        GROUP_MEMBERS_CSV.as_bytes(),
+        resolver,
+    )
+}
+
+/// [`groups`] from any two readers. Rejects repeated group ids, members of groups that do
+/// not exist, a country listed twice in one group, a `since` year after the group's
+/// `as_of`, a `via` group that does not list the country, and groups without members.
+pub fn groups_from_readers<G: Read, M: Read>(
+    groups_file: &str,
+    groups: G,
+    members_file: &str,
+    members: M,
+    resolver: &CountryResolver,
+) -> Result<Vec<CountryGroup>> {
+    groups::parse(groups_file, groups, members_file, members, resolver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISO: &str = include_str!("../tests/fixtures/reference/iso_countries.csv");
+
+    fn resolver() -> CountryResolver {
+        CountryResolver::from_iso_list("iso_countries.csv", ISO.as_bytes())
+            .map(|(r, _)| r)
+            .expect("fixture ISO list parses")
+    }
+
+    #[test]
+    fn embedded_tables_parse() {
+        let minerals = minerals().expect("minerals");
+        let resolver = resolver();
+        assert!(!restrictions(&resolver, &minerals)
+            .expect("restrictions")
+            .is_empty());
+        assert!(!groups(&resolver).expect("groups").is_empty());
+        assert!(!sources().expect("sources").is_empty());
+    }
+
+    #[test]
+    fn stages_follow_carriers() {
+        let minerals = minerals().expect("minerals");
+        let cobalt = minerals.iter().find(|m| m.id.as_str() == "cobalt");
+        let slugs: Vec<&str> = cobalt
+            .map(|m| m.stages.iter().map(|s| s.slug()).collect())
+            .unwrap_or_default();
+        assert_eq!(slugs, ["refining", "intermediate"]);
+        let gallium = minerals.iter().find(|m| m.id.as_str() == "gallium");
+        assert!(gallium.is_some_and(|m| m.hs.is_empty() && m.stages.is_empty()));
+    }
+}

@@ -1,0 +1,244 @@
+//! The mineral catalogue with its HS carriers, and end-of-life recycling input rates.
+
+use super::fields::{slug, Seen, SLUG};
+use crate::error::{ImportError, Result};
+use crate::table::CsvTable;
+use derisk_model::{HsCarrier, Mineral, MineralForm, MineralId, Stage};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+/// Parse the catalogue (`id,name,symbol,form,note`) and attach the carriers
+/// (`mineral,hs,description,stage,content_factor,factor_basis`). Minerals come out sorted by
+/// id, each with its carriers sorted by HS code and `stages` set to the distinct stages of
+/// those carriers; `eol_rir` is left `None`.
+pub(crate) fn parse<M: Read, C: Read>(
+    minerals_file: &str,
+    minerals: M,
+    carriers_file: &str,
+    carriers: C,
+) -> Result<Vec<Mineral>> {
+    let mut by_id: BTreeMap<String, Mineral> = BTreeMap::new();
+    let mut t = CsvTable::new(minerals_file, minerals)?;
+    t.require(&["id", "name", "symbol", "form", "note"])?;
+    let mut seen = Seen::default();
+    t.for_each(|row| {
+        let id = slug(row, "id")?;
+        seen.check(row, id.to_string())?;
+        let mineral_id = MineralId::try_from(id).map_err(|_| row.error("id", SLUG))?;
+        let form = match row.get("form") {
+            "element" => MineralForm::Element,
+            "element_group" => MineralForm::ElementGroup,
+            "compound" => MineralForm::Compound,
+            _ => return Err(row.error("form", "element, element_group or compound")),
+        };
+        let mineral = Mineral {
+            id: mineral_id,
+            name: row.text("name")?.to_string(),
+            symbol: row.text("symbol")?.to_string(),
+            form,
+            stages: Vec::new(),
+            hs: Vec::new(),
+            eol_rir: None,
+            note: row.get("note").to_string(),
+        };
+        by_id.insert(id.to_string(), mineral);
+        Ok(())
+    })?;
+    if by_id.is_empty() {
+        return Err(ImportError::Format {
+            file: minerals_file.to_string(),
+            message: "no minerals listed".to_string(),
+        });
+    }
+
+    let mut t = CsvTable::new(carriers_file, carriers)?;
+    t.require(&[
+        "mineral",
+        "hs",
+        "description",
+        "stage",
+        "content_factor",
+        "factor_basis",
+    ])?;
+    // One HS code carries one mineral: mapping a code twice would count its trade twice.
+    let mut seen = Seen::default();
+    t.for_each(|row| {
+        let id = row.get("mineral");
+        let mineral = by_id.get_mut(id).ok_or_else(|| {
+            row.error("mineral", format!("a mineral id listed in {minerals_file}"))
+        })?;
+        let hs = row.hs("hs")?;
+        seen.check(row, format!("hs {hs}"))?;
+        let stage = Stage::try_from(row.get("stage"))
+            .map_err(|_| row.error("stage", "mining, refining or a lower-case stage slug"))?;
+        let factor = row.number("content_factor")?;
+        if !(factor > 0.0 && factor <= 1.0) {
+            return Err(row.error(
+                "content_factor",
+                "a mass fraction greater than 0 and at most 1",
+            ));
+        }
+        mineral.hs.push(HsCarrier {
+            hs,
+            description: row.text("description")?.to_string(),
+            stage,
+            content_factor: factor,
+            factor_basis: row.text("factor_basis")?.to_string(),
+        });
+        Ok(())
+    })?;
+
+    let mut out: Vec<Mineral> = by_id.into_values().collect();
+    for m in &mut out {
+        m.hs.sort_by_key(|c| c.hs);
+        let mut stages: Vec<Stage> = m.hs.iter().map(|c| c.stage.clone()).collect();
+        stages.sort();
+        stages.dedup();
+        m.stages = stages;
+    }
+    Ok(out)
+}
+
+/// World Mining Data commodity names → mineral id (`None` for commodities outside the
+/// catalogue), from the `wmd-2025` rows of the source commodity table.
+pub(crate) fn wmd_commodities<R: Read>(
+    file: &str,
+    input: R,
+) -> Result<HashMap<String, Option<String>>> {
+    let mut t = CsvTable::new(file, input)?;
+    t.require(&["source", "commodity", "mineral"])?;
+    let mut map = HashMap::new();
+    let mut seen = Seen::default();
+    t.for_each(|row| {
+        if row.get("source") != "wmd-2025" {
+            return Ok(());
+        }
+        let commodity = row.text("commodity")?;
+        seen.check(row, commodity.to_string())?;
+        let mineral = match row.get("mineral") {
+            "" => None,
+            m => Some(m.to_string()),
+        };
+        map.insert(commodity.to_string(), mineral);
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+/// Read `commodity,eol_recycling_input_rate_2023` rows and key the rates by mineral id
+/// through `wmd` (see [`wmd_commodities`]). Commodities outside the catalogue and empty rates
+/// are skipped (absent, not zero); a commodity the table does not know, a rate outside
+/// 0–1, a repeated commodity or two commodities for one mineral are errors.
+pub(crate) fn eol_rir<R: Read>(
+    file: &str,
+    input: R,
+    wmd: &HashMap<String, Option<String>>,
+    commodities_file: &str,
+) -> Result<BTreeMap<String, f64>> {
+    let mut t = CsvTable::new(file, input)?;
+    t.require(&["commodity", "eol_recycling_input_rate_2023"])?;
+    let mut out = BTreeMap::new();
+    let mut seen_commodity = Seen::default();
+    let mut seen_mineral = Seen::default();
+    t.for_each(|row| {
+        let commodity = row.text("commodity")?;
+        seen_commodity.check(row, commodity.to_string())?;
+        let mineral = wmd.get(commodity).ok_or_else(|| {
+            row.error(
+                "commodity",
+                format!("a World Mining Data commodity listed in {commodities_file}"),
+            )
+        })?;
+        let Some(mineral) = mineral else {
+            return Ok(());
+        };
+        let column = "eol_recycling_input_rate_2023";
+        let Some(rate) = row.opt_number(column, &[])? else {
+            return Ok(());
+        };
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(row.error(column, "a rate between 0 and 1"));
+        }
+        seen_mineral.check(row, format!("mineral {mineral}"))?;
+        out.insert(mineral.clone(), rate);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINERALS: &str =
+        "id,name,symbol,form,note\nlithium,Lithium,Li,element,\ncobalt,Cobalt,Co,element,\n";
+    const HEADER: &str = "mineral,hs,description,stage,content_factor,factor_basis\n";
+
+    fn carriers(rows: &str) -> Result<Vec<Mineral>> {
+        let text = format!("{HEADER}{rows}\n");
+        parse("m.csv", MINERALS.as_bytes(), "c.csv", text.as_bytes())
+    }
+
+    #[test]
+    fn carrier_field_errors_name_line_field_and_value() {
+        let cases = [
+            ("lithium,283691,Li2CO3,refining,0,x", "content_factor", "0"),
+            (
+                "lithium,283691,Li2CO3,refining,1.2,x",
+                "content_factor",
+                "1.2",
+            ),
+            (
+                "lithium,283691,Li2CO3,refining,NaN,x",
+                "content_factor",
+                "NaN",
+            ),
+            ("tin,260900,x,mining,0.5,x", "mineral", "tin"),
+            ("lithium,28369,Li2CO3,refining,0.2,x", "hs", "28369"),
+            (
+                "lithium,283691,Li2CO3,Refining!,0.2,x",
+                "stage",
+                "Refining!",
+            ),
+            ("lithium,283691,Li2CO3,refining,0.2,", "factor_basis", ""),
+        ];
+        for (row, field, value) in cases {
+            match carriers(row) {
+                Err(ImportError::Field { at, value: v, .. }) => {
+                    assert_eq!((at.file.as_str(), at.line), ("c.csv", 2), "{row}");
+                    assert_eq!((at.field.as_str(), v.as_str()), (field, value), "{row}");
+                }
+                other => panic!("{row}: expected a field error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_hs_code_carries_one_mineral() {
+        let r = carriers("lithium,283691,a,refining,0.2,x\ncobalt,283691,b,refining,0.2,x");
+        assert!(
+            matches!(
+                r,
+                Err(ImportError::Duplicate {
+                    line: 3,
+                    first_line: 2,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn bad_form_and_repeated_mineral() {
+        let bad = "id,name,symbol,form,note\nlithium,Lithium,Li,metal,\n";
+        let r = parse("m.csv", bad.as_bytes(), "c.csv", HEADER.as_bytes());
+        assert!(matches!(r, Err(ImportError::Field { .. })), "{r:?}");
+        let twice = format!("{MINERALS}lithium,Lithium again,Li,element,\n");
+        let r = parse("m.csv", twice.as_bytes(), "c.csv", HEADER.as_bytes());
+        assert!(
+            matches!(r, Err(ImportError::Duplicate { line: 4, .. })),
+            "{r:?}"
+        );
+    }
+}

@@ -1,0 +1,595 @@
+//! Tests of the hand-encoded reference tables: the embedded tables parse, malformed input
+//! fails with the right error naming file and line, and the key facts are encoded.
+
+use derisk_data::error::ImportError;
+use derisk_data::reference;
+use derisk_data::CountryResolver;
+use derisk_model::{CountryCode, CountryGroup, ExportRestriction, MeasureType, Mineral};
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/reference")
+        .join(name)
+}
+
+fn open(name: &str) -> File {
+    File::open(fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn raw_dir() -> Option<PathBuf> {
+    match std::env::var_os("DERISK_RAW_DATA") {
+        Some(d) => Some(d.into()),
+        None => {
+            eprintln!("skipped: DERISK_RAW_DATA not set");
+            None
+        }
+    }
+}
+
+/// A resolver over the countries the embedded tables use (a subset of the ISO list).
+fn resolver() -> CountryResolver {
+    resolver_from("iso_countries.csv")
+}
+
+fn resolver_from(name: &str) -> CountryResolver {
+    CountryResolver::from_iso_list(name, open(name))
+        .expect("fixture ISO list parses")
+        .0
+}
+
+fn minerals() -> Vec<Mineral> {
+    reference::minerals().expect("embedded minerals parse")
+}
+
+fn restrictions() -> Vec<ExportRestriction> {
+    reference::restrictions(&resolver(), &minerals()).expect("embedded restrictions parse")
+}
+
+fn groups() -> Vec<CountryGroup> {
+    reference::groups(&resolver()).expect("embedded groups parse")
+}
+
+fn code(s: &str) -> CountryCode {
+    CountryCode::try_from(s).expect("valid code")
+}
+
+fn restriction<'a>(all: &'a [ExportRestriction], id: &str) -> &'a ExportRestriction {
+    all.iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no restriction {id}"))
+}
+
+fn group<'a>(all: &'a [CountryGroup], id: &str) -> &'a CountryGroup {
+    all.iter()
+        .find(|g| g.id == id)
+        .unwrap_or_else(|| panic!("no group {id}"))
+}
+
+fn parse_fixture_restrictions(name: &str) -> Result<Vec<ExportRestriction>, ImportError> {
+    reference::restrictions_from_reader(
+        name,
+        open(name),
+        &resolver_from("iso_small.csv"),
+        &minerals(),
+    )
+}
+
+// ---- embedded tables -------------------------------------------------------------------
+
+#[test]
+fn embedded_tables_parse_with_fixture_country_list() {
+    let minerals = minerals();
+    assert_eq!(minerals.len(), 45);
+    let carriers: usize = minerals.iter().map(|m| m.hs.len()).sum();
+    assert_eq!(carriers, 51);
+    assert!(restrictions().len() >= 30);
+    assert_eq!(groups().len(), 8);
+    let sources = reference::sources().expect("sources parse");
+    for slug in [
+        "usgs-mcs-2026",
+        "wmd-2025",
+        "baci-hs92-v202401b",
+        "wgi-2023",
+        "wgi-pv-2024",
+        "iea-cmd-2024",
+        "iea-cmd-2025",
+        "bleecam",
+        "eu-crm-2020",
+        "iso3166",
+        "world-countries",
+        "derisk-reference",
+        "derisk-inference",
+    ] {
+        assert!(
+            sources.iter().any(|s| s.id.as_str() == slug),
+            "source {slug} missing"
+        );
+    }
+}
+
+#[test]
+fn outputs_are_sorted() {
+    let ids: Vec<String> = minerals()
+        .iter()
+        .map(|m| m.id.as_str().to_string())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let r = restrictions();
+    assert!(r.windows(2).all(|w| w[0].id < w[1].id));
+    for g in groups() {
+        assert!(
+            g.members.windows(2).all(|w| w[0].country < w[1].country),
+            "{}",
+            g.id
+        );
+    }
+}
+
+#[test]
+fn restriction_hs_codes_carry_the_listed_minerals() {
+    let minerals = minerals();
+    for r in restrictions() {
+        for hs in &r.hs {
+            let carried = minerals
+                .iter()
+                .any(|m| r.minerals.contains(&m.id) && m.hs.iter().any(|c| c.hs == *hs));
+            assert!(carried, "{}: HS {hs} carries none of its minerals", r.id);
+        }
+    }
+}
+
+// ---- facts -----------------------------------------------------------------------------
+
+#[test]
+fn indonesia_nickel_ore_ban_2020() {
+    let all = restrictions();
+    let r = restriction(&all, "idn-nickel-ore-export-ban-2020");
+    assert_eq!(r.country, code("IDN"));
+    assert_eq!(r.start, "2020-01-01");
+    assert_eq!(r.end, None);
+    assert_eq!(r.measure, MeasureType::Ban);
+    assert!(r.hs.iter().any(|h| h.get() == 260400));
+    assert!(r.minerals.iter().any(|m| m.as_str() == "nickel"));
+}
+
+#[test]
+fn china_gallium_germanium_licence_2023() {
+    let all = restrictions();
+    let r = restriction(&all, "chn-gallium-germanium-licence-2023");
+    assert_eq!(r.country, code("CHN"));
+    assert_eq!(r.start, "2023-08-01");
+    assert_eq!(r.measure, MeasureType::Licence);
+    let ids: Vec<&str> = r.minerals.iter().map(|m| m.as_str()).collect();
+    assert_eq!(ids, ["gallium", "germanium"]);
+}
+
+#[test]
+fn drc_cobalt_suspension_then_quota() {
+    let all = restrictions();
+    let s = restriction(&all, "cod-cobalt-export-suspension-2025");
+    assert_eq!(s.measure, MeasureType::Suspension);
+    assert_eq!(
+        (s.start.as_str(), s.end.as_deref()),
+        ("2025-02-22", Some("2025-10-15"))
+    );
+    let q = restriction(&all, "cod-cobalt-export-quota-2025");
+    assert_eq!(
+        (q.measure, q.start.as_str()),
+        (MeasureType::Quota, "2025-10-16")
+    );
+}
+
+#[test]
+fn quad_is_exactly_four() {
+    let all = groups();
+    let codes: Vec<&str> = group(&all, "quad")
+        .members
+        .iter()
+        .map(|m| m.country.as_str())
+        .collect();
+    assert_eq!(codes, ["AUS", "IND", "JPN", "USA"]);
+}
+
+#[test]
+fn eu27_has_27_and_msp_has_14_plus_the_eu() {
+    let all = groups();
+    let eu: BTreeSet<CountryCode> = group(&all, "eu27").codes().collect();
+    assert_eq!(eu.len(), 27);
+    let msp = group(&all, "msp");
+    let direct: Vec<&str> = msp
+        .members
+        .iter()
+        .filter(|m| m.via.is_none())
+        .map(|m| m.country.as_str())
+        .collect();
+    assert_eq!(direct.len(), 14, "{direct:?}");
+    for c in [
+        "AUS", "CAN", "EST", "FIN", "FRA", "DEU", "IND", "ITA", "JPN", "KOR", "NOR",
+    ] {
+        assert!(direct.contains(&c), "{c} missing from the MSP");
+    }
+    for c in &eu {
+        assert!(msp.contains(*c), "{c} not in the MSP through the EU");
+    }
+    let via_eu = msp
+        .members
+        .iter()
+        .filter(|m| m.via.as_deref() == Some("eu27"));
+    assert!(via_eu.clone().all(|m| eu.contains(&m.country)));
+    assert_eq!(
+        via_eu.count(),
+        27 - direct.iter().filter(|c| eu.contains(&code(c))).count()
+    );
+}
+
+#[test]
+fn other_groups_have_expected_sizes() {
+    use derisk_model::MembershipStatus::{Member, Uncertain};
+    let all = groups();
+    assert_eq!(group(&all, "oecd").members.len(), 38);
+    assert_eq!(group(&all, "g7").members.len(), 7);
+    let g20 = group(&all, "g20");
+    assert_eq!(g20.members.iter().filter(|m| m.via.is_none()).count(), 19);
+    let brics = group(&all, "brics");
+    let sau = brics.members.iter().find(|m| m.country == code("SAU"));
+    assert_eq!(sau.map(|m| m.status), Some(Uncertain));
+    assert!(brics
+        .members
+        .iter()
+        .filter(|m| m.country != code("SAU"))
+        .all(|m| m.status == Member));
+    assert!(group(&all, "forge")
+        .members
+        .iter()
+        .all(|m| m.status == Uncertain));
+}
+
+#[test]
+fn lithium_carbonate_factor() {
+    let minerals = minerals();
+    let li = minerals
+        .iter()
+        .find(|m| m.id.as_str() == "lithium")
+        .expect("lithium");
+    let carbonate = li.hs.iter().find(|c| c.hs.get() == 283691).expect("283691");
+    assert!((carbonate.content_factor - 0.1879).abs() <= 5e-4);
+    let hydroxide = li.hs.iter().find(|c| c.hs.get() == 282520).expect("282520");
+    assert!((hydroxide.content_factor - 0.1654).abs() <= 5e-4);
+}
+
+// ---- malformed input -------------------------------------------------------------------
+
+#[test]
+fn valid_fixture_parses() {
+    let r = parse_fixture_restrictions("restrictions_valid.csv").expect("valid fixture");
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0].id, "chn-ga-ge-licence");
+}
+
+#[test]
+fn malformed_row_is_a_row_error() {
+    match parse_fixture_restrictions("restrictions_malformed_row.csv") {
+        Err(ImportError::Row { file, line, .. }) => {
+            assert_eq!(file, "restrictions_malformed_row.csv");
+            assert_eq!(line, 3);
+        }
+        other => panic!("expected Row error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_countries_are_listed_together() {
+    match parse_fixture_restrictions("restrictions_unknown_country.csv") {
+        Err(ImportError::UnknownCountries { file, names }) => {
+            assert_eq!(file, "restrictions_unknown_country.csv");
+            let got: Vec<(&str, &[u64])> = names
+                .iter()
+                .map(|n| (n.name.as_str(), n.lines.as_slice()))
+                .collect();
+            assert_eq!(got, [("QQQ", &[5][..]), ("ZZZ", &[3, 4][..])]);
+        }
+        other => panic!("expected UnknownCountries, got {other:?}"),
+    }
+}
+
+fn expect_field(
+    result: Result<impl std::fmt::Debug, ImportError>,
+    file: &str,
+    line: u64,
+    field: &str,
+    value: &str,
+) {
+    match result {
+        Err(ImportError::Field { at, value: v, .. }) => {
+            assert_eq!(
+                (at.file.as_str(), at.line, at.field.as_str(), v.as_str()),
+                (file, line, field, value)
+            );
+        }
+        other => panic!("expected Field error at {file}:{line} {field}, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_mineral_is_a_field_error() {
+    let f = "restrictions_unknown_mineral.csv";
+    expect_field(
+        parse_fixture_restrictions(f),
+        f,
+        3,
+        "minerals",
+        "unobtainium",
+    );
+}
+
+#[test]
+fn impossible_date_is_a_field_error() {
+    let f = "restrictions_bad_date.csv";
+    expect_field(parse_fixture_restrictions(f), f, 3, "start", "2023-02-30");
+}
+
+#[test]
+fn duplicate_id_names_both_lines() {
+    match parse_fixture_restrictions("restrictions_duplicate_id.csv") {
+        Err(ImportError::Duplicate {
+            file,
+            line,
+            key,
+            first_line,
+        }) => {
+            assert_eq!(file, "restrictions_duplicate_id.csv");
+            assert_eq!(
+                (line, first_line, key.as_str()),
+                (4, 2, "idn-nickel-ore-ban")
+            );
+        }
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+}
+
+const HEADER: &str = "id,country,minerals,hs,measure,start,end,summary,source_url\n";
+
+fn parse_inline(row: &str) -> Result<Vec<ExportRestriction>, ImportError> {
+    let text = format!("{HEADER}{row}\n");
+    reference::restrictions_from_reader(
+        "inline.csv",
+        text.as_bytes(),
+        &resolver_from("iso_small.csv"),
+        &minerals(),
+    )
+}
+
+#[test]
+fn other_restriction_errors() {
+    let ok = "a,IDN,nickel,260400,ban,2020-01-01,,s,https://x.org";
+    assert!(parse_inline(ok).is_ok());
+    let cases = [
+        (
+            "a,IDN,nickel,260400,ban,2020-01-01,2019-12-31,s,https://x.org",
+            "end",
+            "2019-12-31",
+        ),
+        (
+            "a,IDN,nickel,260400,ban,2020-01-01,2020-13-01,s,https://x.org",
+            "end",
+            "2020-13-01",
+        ),
+        (
+            "a,IDN,nickel,260400,embargo,2020-01-01,,s,https://x.org",
+            "measure",
+            "embargo",
+        ),
+        (
+            "a,IDN,nickel,26040,ban,2020-01-01,,s,https://x.org",
+            "hs",
+            "26040",
+        ),
+        (
+            "a,IDN,nickel,260400;;260300,ban,2020-01-01,,s,https://x.org",
+            "hs",
+            "260400;;260300",
+        ),
+        (
+            "a,IDN,nickel;nickel,,ban,2020-01-01,,s,https://x.org",
+            "minerals",
+            "nickel;nickel",
+        ),
+        ("a,IDN,,,ban,2020-01-01,,s,https://x.org", "minerals", ""),
+        (
+            "a,Indonesia,nickel,,ban,2020-01-01,,s,https://x.org",
+            "country",
+            "Indonesia",
+        ),
+        (
+            "A b,IDN,nickel,,ban,2020-01-01,,s,https://x.org",
+            "id",
+            "A b",
+        ),
+        (
+            "a,IDN,nickel,,ban,2020-1-1,,s,https://x.org",
+            "start",
+            "2020-1-1",
+        ),
+        (
+            "a,IDN,nickel,,ban,2020-01-01,,s,ftp://x.org",
+            "source_url",
+            "ftp://x.org",
+        ),
+        (
+            "a,IDN,nickel,,ban,2020-01-01,,,https://x.org",
+            "summary",
+            "",
+        ),
+    ];
+    for (row, field, value) in cases {
+        expect_field(parse_inline(row), "inline.csv", 2, field, value);
+    }
+}
+
+fn parse_groups(groups: &str, members: &str) -> Result<Vec<CountryGroup>, ImportError> {
+    reference::groups_from_readers(
+        "g.csv",
+        groups.as_bytes(),
+        "m.csv",
+        members.as_bytes(),
+        &resolver_from("iso_small.csv"),
+    )
+}
+
+#[test]
+fn group_fixtures_and_errors() {
+    let groups = std::fs::read_to_string(fixture("groups_small.csv")).expect("groups fixture");
+    let members =
+        std::fs::read_to_string(fixture("group_members_small.csv")).expect("members fixture");
+    let parsed = parse_groups(&groups, &members).expect("group fixtures parse");
+    let msp = group(&parsed, "msp-demo");
+    assert_eq!(msp.members.len(), 4);
+    assert_eq!(msp.members[0].country, code("DEU"));
+    assert_eq!(msp.members[0].via.as_deref(), Some("eu-demo"));
+
+    let cases = [
+        ("nato,USA,member,1949,,", "group", "nato"),
+        ("quad,USA,observer,2007,,", "status", "observer"),
+        ("quad,USA,member,2030,,", "since", "2030"),
+        ("quad,USA,member,2007,quad,", "via", "quad"),
+        ("quad,CHN,member,2007,eu-demo,", "via", "eu-demo"),
+        ("quad,usa,member,2007,,", "country", "usa"),
+    ];
+    for (row, field, value) in cases {
+        let m = format!("{members}{row}\n");
+        let line = m.lines().count() as u64;
+        expect_field(parse_groups(&groups, &m), "m.csv", line, field, value);
+    }
+    let dup = format!("{members}quad,USA,member,2007,,\n");
+    assert!(matches!(
+        parse_groups(&groups, &dup),
+        Err(ImportError::Duplicate {
+            line: 12,
+            first_line: 4,
+            ..
+        })
+    ));
+    let unknown = format!("{members}quad,ZZZ,member,2007,,\n");
+    assert!(matches!(
+        parse_groups(&groups, &unknown),
+        Err(ImportError::UnknownCountries { .. })
+    ));
+    let dup_group = format!("{groups}quad,Quad again,d,2026-01-01,https://x.org\n");
+    assert!(matches!(
+        parse_groups(&dup_group, &members),
+        Err(ImportError::Duplicate {
+            line: 5,
+            first_line: 3,
+            ..
+        })
+    ));
+    let empty = format!("{groups}empty,Empty,d,2026-01-01,https://x.org\n");
+    assert!(matches!(
+        parse_groups(&empty, &members),
+        Err(ImportError::Format { .. })
+    ));
+}
+
+#[test]
+fn sources_reject_duplicates() {
+    let f = "sources_duplicate_id.csv";
+    match reference::sources_from_reader(f, open(f)) {
+        Err(ImportError::Duplicate {
+            file,
+            line,
+            first_line,
+            key,
+        }) => {
+            assert_eq!(
+                (file.as_str(), line, first_line, key.as_str()),
+                (f, 4, 2, "usgs-mcs-2026")
+            );
+        }
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+}
+
+#[test]
+fn eol_rates_from_a_small_map() {
+    let f = "commodity_map_small.csv";
+    let rates = reference::eol_rir_from_commodity_map(f, open(f)).expect("small map parses");
+    let got: Vec<(&str, f64)> = rates.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(got, [("cobalt", 0.22), ("lithium", 0.0)]);
+    let bad = "commodity,eol_recycling_input_rate_2023\nKryptonite,0.1\n";
+    expect_field(
+        reference::eol_rir_from_commodity_map("b.csv", bad.as_bytes()),
+        "b.csv",
+        2,
+        "commodity",
+        "Kryptonite",
+    );
+    let bad = "commodity,eol_recycling_input_rate_2023\nCobalt,1.5\n";
+    expect_field(
+        reference::eol_rir_from_commodity_map("b.csv", bad.as_bytes()),
+        "b.csv",
+        2,
+        "eol_recycling_input_rate_2023",
+        "1.5",
+    );
+}
+
+// ---- real data (DERISK_RAW_DATA) -------------------------------------------------------
+
+#[test]
+fn real_country_list_and_commodity_map() {
+    let Some(dir) = raw_dir() else { return };
+    let iso = dir.join("countries/iso3166_countries.csv");
+    let (resolver, _) = CountryResolver::from_iso_list(
+        "iso3166_countries.csv",
+        File::open(&iso).expect("ISO list"),
+    )
+    .expect("real ISO list parses");
+    let minerals = minerals();
+    let r = reference::restrictions(&resolver, &minerals)
+        .expect("restrictions against the real ISO list");
+    assert!(r.len() >= 30);
+    let g = reference::groups(&resolver).expect("groups against the real ISO list");
+    assert_eq!(g.len(), 8);
+
+    let map = dir.join("wmd/commodity_hs_map.csv");
+    let rates = reference::eol_rir_from_commodity_map(
+        "commodity_hs_map.csv",
+        File::open(&map).expect("map"),
+    )
+    .expect("real commodity map parses");
+    assert!((rates["cobalt"] - 0.22).abs() < 1e-9);
+    assert!(rates
+        .keys()
+        .all(|k| minerals.iter().any(|m| m.id.as_str() == k)));
+    eprintln!("EoL-RIR rates for {} minerals", rates.len());
+}
+
+#[test]
+fn carriers_are_baci_codes() {
+    let Some(dir) = raw_dir() else { return };
+    let text = std::fs::read_to_string(dir.join("baci/hs92_product_codes_raw_materials.csv"))
+        .expect("BACI code list");
+    let codes: BTreeSet<u32> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next()?.parse().ok())
+        .collect();
+    assert_eq!(codes.len(), 74);
+    let mapped: BTreeSet<u32> = minerals()
+        .iter()
+        .flat_map(|m| m.hs.iter().map(|c| c.hs.get()))
+        .collect();
+    assert!(
+        mapped.is_subset(&codes),
+        "{:?}",
+        mapped.difference(&codes).collect::<Vec<_>>()
+    );
+    eprintln!(
+        "{} of {} BACI raw-material codes carry a catalogue mineral",
+        mapped.len(),
+        codes.len()
+    );
+}
