@@ -27,7 +27,10 @@ pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
 }
 
 /// Read a BACI file with a byte progress bar (drawn only on a terminal).
-pub fn load_trade(ds: &Dataset, path: &PathBuf) -> Result<(derisk_model::TradeTable, derisk_model::ImportReport)> {
+pub fn load_trade(
+    ds: &Dataset,
+    path: &PathBuf,
+) -> Result<(derisk_model::TradeTable, derisk_model::ImportReport)> {
     let resolver = CountryResolver::from_countries(&ds.countries)?;
     let options = ImportOptions::default();
     let ctx = ImportContext {

@@ -3,6 +3,7 @@
 mod commands;
 mod load;
 mod output;
+mod target;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -11,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "derisk", version, about = "Critical-mineral supply-chain risk: concentration, dependence, criticality")]
+#[command(
+    name = "derisk",
+    version,
+    about = "Critical-mineral supply-chain risk: concentration, dependence, criticality"
+)]
 struct Cli {
     /// Use this snapshot file instead of the one embedded in the binary.
     #[arg(long, global = true, value_name = "FILE")]
@@ -58,9 +63,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A broken pipe (e.g. `| head`) is not an error worth reporting.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            {
+            if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
@@ -71,4 +74,16 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            || c.downcast_ref::<csv::Error>().is_some_and(|c| {
+                matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
 }

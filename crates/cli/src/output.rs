@@ -55,7 +55,7 @@ pub fn emit<T: Serialize>(format: Format, report: &Report<T>) -> Result<()> {
         Format::Table => {
             let (header, rows) = flatten(report.records)?;
             let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
+            t.load_style(UTF8_FULL_CONDENSED);
             t.set_header(header);
             for r in rows {
                 t.add_row(r);
@@ -92,8 +92,25 @@ fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() => readable(x),
+            _ => n.to_string(),
+        },
         Value::Bool(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// A float for reading: whole numbers without decimals, small ones to four significant
+/// digits. JSON and CSV keep full precision; only the table rounds.
+pub fn readable(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 10) as usize;
+        let s = format!("{x:.digits$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }

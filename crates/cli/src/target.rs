@@ -23,7 +23,11 @@ pub fn parse(ds: &Dataset, text: &str) -> anyhow::Result<Target> {
             is_group: true,
         });
     }
-    let parts: Vec<&str> = t.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = t
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut members = BTreeSet::new();
     for p in &parts {
         let upper = p.to_ascii_uppercase();

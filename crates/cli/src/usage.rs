@@ -25,7 +25,10 @@ pub fn mineral<'a>(ds: &'a Dataset, id: &str) -> anyhow::Result<&'a derisk_model
         Some(m) => Ok(m),
         None => {
             let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-            fail(format!("unknown mineral {id:?}; valid minerals: {}", ids.join(", ")))
+            fail(format!(
+                "unknown mineral {id:?}; valid minerals: {}",
+                ids.join(", ")
+            ))
         }
     }
 }

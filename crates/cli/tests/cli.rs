@@ -12,7 +12,11 @@ fn derisk(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> Value {
     let out = derisk(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -27,27 +31,60 @@ fn record<'a>(doc: &'a Value, country: &str) -> &'a Value {
 
 #[test]
 fn cobalt_2025_shows_drc_with_its_usgs_figure() {
-    let doc = json(&["production", "--mineral", "cobalt", "--year", "2025", "--format", "json"]);
+    let doc = json(&[
+        "production",
+        "--mineral",
+        "cobalt",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+    ]);
     let cod = record(&doc, "COD");
     assert_eq!(cod["value"], 230000.0);
     assert_eq!(cod["unit"], "t contained");
     assert_eq!(cod["flag"], "estimated");
     assert_eq!(cod["source"], "usgs-mcs-2026");
     assert_eq!(doc["world_total"], 310000.0);
-    assert!(doc["attribution"].as_str().unwrap().contains("USGS") || doc["attribution"].as_str().unwrap().contains("U.S. Geological Survey"));
+    assert!(
+        doc["attribution"].as_str().unwrap().contains("USGS")
+            || doc["attribution"]
+                .as_str()
+                .unwrap()
+                .contains("U.S. Geological Survey")
+    );
 }
 
 #[test]
 fn lithium_usa_is_withheld_not_zero() {
-    let doc = json(&["production", "--mineral", "lithium", "--year", "2025", "--format", "json"]);
+    let doc = json(&[
+        "production",
+        "--mineral",
+        "lithium",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+    ]);
     let usa = record(&doc, "USA");
     assert_eq!(usa["flag"], "withheld");
-    assert!(usa["value"].is_null(), "withheld must not be a number: {usa}");
+    assert!(
+        usa["value"].is_null(),
+        "withheld must not be a number: {usa}"
+    );
 }
 
 #[test]
 fn csv_output_leaves_withheld_cells_empty() {
-    let out = derisk(&["production", "--mineral", "lithium", "--year", "2025", "--format", "csv"]);
+    let out = derisk(&[
+        "production",
+        "--mineral",
+        "lithium",
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let usa = text.lines().find(|l| l.starts_with("USA,")).unwrap();
@@ -60,8 +97,14 @@ fn unknown_mineral_lists_choices_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("unknown mineral \"unobtainium\""), "{err}");
-    assert!(err.contains("cobalt") && err.contains("rare-earths"), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(
+        err.contains("cobalt") && err.contains("rare-earths"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -69,7 +112,10 @@ fn year_without_data_lists_years_and_exits_2() {
     let out = derisk(&["production", "--mineral", "cobalt", "--year", "1850"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("years with data:") && err.contains("2025"), "{err}");
+    assert!(
+        err.contains("years with data:") && err.contains("2025"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -87,7 +133,15 @@ fn minerals_lists_slugs() {
         .iter()
         .map(|m| m["id"].as_str().unwrap())
         .collect();
-    for id in ["lithium", "cobalt", "nickel", "graphite", "rare-earths", "gallium", "germanium"] {
+    for id in [
+        "lithium",
+        "cobalt",
+        "nickel",
+        "graphite",
+        "rare-earths",
+        "gallium",
+        "germanium",
+    ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
 }
@@ -97,11 +151,21 @@ fn sources_show_licences_and_counts() {
     let doc = json(&["data", "sources", "--format", "json"]);
     let sources = doc["sources"].as_array().unwrap();
     let usgs = sources.iter().find(|s| s["id"] == "usgs-mcs-2026").unwrap();
-    assert!(usgs["licence"].as_str().unwrap().to_lowercase().contains("public domain"));
-    let baci = sources.iter().find(|s| s["id"] == "baci-hs92-v202401b").unwrap();
+    assert!(usgs["licence"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("public domain"));
+    let baci = sources
+        .iter()
+        .find(|s| s["id"] == "baci-hs92-v202401b")
+        .unwrap();
     assert!(baci["licence"].as_str().unwrap().contains("Etalab"));
     let imports = doc["imports"].as_array().unwrap();
-    let usgs_import = imports.iter().find(|r| r["source"] == "usgs-mcs-2026").unwrap();
+    let usgs_import = imports
+        .iter()
+        .find(|r| r["source"] == "usgs-mcs-2026")
+        .unwrap();
     assert_eq!(usgs_import["rows_read"], 412);
 }
 

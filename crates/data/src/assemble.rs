@@ -76,9 +76,15 @@ pub fn build_from_dir(
     step("World Mining Data 2025");
     imports.push(wmd::import_path(&dir.join(wmd::RAW_PATH), &ctx, &map)?);
     step("IEA Critical Minerals Dataset 2024");
-    imports.push(iea::import_iea_workbook(&dir.join(layout::IEA_WORKBOOK), &ctx)?);
+    imports.push(iea::import_iea_workbook(
+        &dir.join(layout::IEA_WORKBOOK),
+        &ctx,
+    )?);
     step("IEA Critical Minerals Dataset 2025");
-    imports.push(iea::import_iea_extract_path(&dir.join(layout::IEA_EXTRACT), &ctx)?);
+    imports.push(iea::import_iea_extract_path(
+        &dir.join(layout::IEA_EXTRACT),
+        &ctx,
+    )?);
     step("processing-stage capacity and EU factsheet shares");
     let (label, iso) = open(dir, layout::ISO)?;
     let alpha2 = processing::Alpha2Map::from_iso_list(&label, iso)?;
@@ -94,7 +100,10 @@ pub fn build_from_dir(
         &alpha2,
         &ctx,
     )?);
-    imports.push(processing::import_eu_factsheet_shares_path(&dir.join(layout::EU_SHARES), &ctx)?);
+    imports.push(processing::import_eu_factsheet_shares_path(
+        &dir.join(layout::EU_SHARES),
+        &ctx,
+    )?);
 
     step("CEPII BACI trade 2017–2024");
     let (trade, trade_report) = baci::read_baci_path(
@@ -119,7 +128,9 @@ pub fn build_from_dir(
     if let Some((first, last)) = trade.years() {
         for y in first.get()..=last.get() {
             let year = Year::try_from(y).map_err(|e| ImportError::Snapshot(e.to_string()))?;
-            imports.push(trade_inference::infer_refining_shares(&trade, &lacking, year));
+            imports.push(trade_inference::infer_refining_shares(
+                &trade, &lacking, year,
+            ));
         }
     }
 
@@ -128,16 +139,19 @@ pub fn build_from_dir(
     let (mut governance, wgi_report) = wgi::read_wgi_wide(&label, wide, &ctx)?;
     let (label, pv) = open(dir, layout::WGI_PV)?;
     let (pv_records, mut pv_report) = wgi::read_political_stability(&label, pv, &ctx)?;
+    // The bulk file ends in 2022; later political-stability estimates extend PV only.
     let last_wide = governance.iter().map(|g| g.year).max();
-    let before = pv_records.len();
-    governance.extend(pv_records.into_iter().filter(|g| Some(g.year) > last_wide));
+    let later: Vec<_> = pv_records
+        .into_iter()
+        .filter(|g| Some(g.year) > last_wide)
+        .collect();
     pv_report.notes.push(format!(
-        "{} political-stability estimates for years after the bulk file ({}) kept; the rest duplicate it",
-        governance.len() - governance.iter().filter(|g| Some(g.year) <= last_wide).count(),
-        last_wide.map(|y| y.to_string()).unwrap_or_default()
+        "{} estimates for years after the bulk file kept; earlier years come from the bulk file",
+        later.len()
     ));
-    let _ = before;
-    governance.sort_by(|a, b| (a.country, a.year, a.dimension).cmp(&(b.country, b.year, b.dimension)));
+    governance.extend(later);
+    governance
+        .sort_by(|a, b| (a.country, a.year, a.dimension).cmp(&(b.country, b.year, b.dimension)));
 
     step("export restrictions, groups, sources");
     let restrictions = reference::restrictions(&resolver, &minerals)?;
@@ -162,13 +176,25 @@ pub fn build_from_dir(
     ds.reports.push(trade_report);
     ds.reports.push(wgi_report);
     ds.reports.push(pv_report);
+    // Reports name files relative to the raw directory, so the snapshot does not depend
+    // on where that directory sits.
+    let prefix = format!("{}/", dir.display());
+    for r in &mut ds.reports {
+        if let Some(rel) = r.file.strip_prefix(&prefix) {
+            r.file = rel.to_string();
+        }
+    }
+    if let Some(p) = ds.trade.provenance.as_mut() {
+        p.note = p.note.as_ref().map(|n| n.replace(&prefix, ""));
+    }
     finish(&mut ds)?;
     Ok(ds)
 }
 
 /// Sort, check keys and cross-references, and record each mineral's stages.
 pub fn finish(ds: &mut Dataset) -> Result<()> {
-    ds.observations.sort_by(|a, b| observation_key(a).cmp(&observation_key(b)));
+    ds.observations
+        .sort_by(|a, b| observation_key(a).cmp(&observation_key(b)));
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, o) in ds.observations.iter().enumerate() {
         let key = format!("{:?}", observation_key(o));
@@ -191,7 +217,10 @@ pub fn finish(ds: &mut Dataset) -> Result<()> {
                 message: format!("figure for unknown mineral {:?}", o.mineral.as_str()),
             });
         }
-        stages.entry(o.mineral.to_string()).or_default().insert(o.stage.clone());
+        stages
+            .entry(o.mineral.to_string())
+            .or_default()
+            .insert(o.stage.clone());
     }
     for m in &mut ds.minerals {
         let mut s: BTreeSet<Stage> = m.stages.iter().cloned().collect();
@@ -199,12 +228,26 @@ pub fn finish(ds: &mut Dataset) -> Result<()> {
         m.stages = s.into_iter().collect();
     }
     ds.demand.sort_by(|a, b| {
-        (&a.mineral, &a.scenario, &a.sector, a.year).cmp(&(&b.mineral, &b.scenario, &b.sector, b.year))
+        (&a.mineral, &a.scenario, &a.sector, a.year).cmp(&(
+            &b.mineral,
+            &b.scenario,
+            &b.sector,
+            b.year,
+        ))
     });
     Ok(())
 }
 
-type ObsKey<'a> = (&'a str, &'a Stage, Measure, u16, derisk_model::Area, &'a str, Evidence, String);
+type ObsKey<'a> = (
+    &'a str,
+    &'a Stage,
+    Measure,
+    u16,
+    derisk_model::Area,
+    &'a str,
+    Evidence,
+    String,
+);
 
 fn observation_key(o: &Observation) -> ObsKey<'_> {
     (

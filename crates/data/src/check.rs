@@ -91,7 +91,11 @@ type TableKey = (String, Stage, u16, String, Evidence, String);
 
 fn coverage(ds: &Dataset) -> Vec<Coverage> {
     let mut tables: BTreeMap<TableKey, Vec<&Observation>> = BTreeMap::new();
-    for o in ds.observations.iter().filter(|o| o.measure == Measure::Production) {
+    for o in ds
+        .observations
+        .iter()
+        .filter(|o| o.measure == Measure::Production)
+    {
         let key = (
             o.mineral.to_string(),
             o.stage.clone(),
@@ -118,7 +122,10 @@ fn coverage(ds: &Dataset) -> Vec<Coverage> {
                 .filter(|o| o.area != Area::World)
                 .filter_map(|o| o.value)
                 .sum();
-            let world = obs.iter().find(|o| o.area == Area::World).and_then(|o| o.value);
+            let world = obs
+                .iter()
+                .find(|o| o.area == Area::World)
+                .and_then(|o| o.value);
             let gap = world.filter(|w| *w > 0.0).map(|w| (listed_sum - w) / w);
             Coverage {
                 mineral,

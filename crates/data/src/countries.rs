@@ -11,6 +11,10 @@ use std::io::Read;
 /// Project-authored aliases: spellings used by sources → ISO3 code.
 pub const ALIASES_CSV: &str = include_str!("../../../data/reference/country_aliases.csv");
 pub const ALIASES_FILE: &str = "data/reference/country_aliases.csv";
+/// Former countries and reporting units that sources still use and the current ISO list
+/// lacks (Netherlands Antilles, Serbia and Montenegro, BACI's Southern African Customs Union).
+pub const EXTRA_CSV: &str = include_str!("../../../data/reference/extra_territories.csv");
+pub const EXTRA_FILE: &str = "data/reference/extra_territories.csv";
 
 /// Resolves country names and codes to [`CountryCode`]s.
 #[derive(Clone, Debug, Default)]
@@ -105,8 +109,37 @@ impl CountryResolver {
                 r.by_name.entry(name).or_insert(*code);
             }
         }
+        r.add_extra_territories(&mut countries)?;
         r.add_aliases(ALIASES_FILE, ALIASES_CSV.as_bytes())?;
         Ok((r, countries))
+    }
+
+    /// Add the territories of [`EXTRA_CSV`] that the list does not already have.
+    fn add_extra_territories(&mut self, countries: &mut Vec<Country>) -> Result<()> {
+        let mut t = CsvTable::new(EXTRA_FILE, EXTRA_CSV.as_bytes())?;
+        t.require(&["alpha3", "numeric", "name", "note"])?;
+        t.for_each(|row| {
+            let code = row.country_code("alpha3")?;
+            if self.codes.contains_key(&code) {
+                return Ok(());
+            }
+            let m49 = row
+                .get("numeric")
+                .parse::<u16>()
+                .map_err(|_| row.error("numeric", "a UN M49 number"))?;
+            let name = row.text("name")?.to_string();
+            self.codes.insert(code, ());
+            self.by_name.insert(normalise(&name), code);
+            countries.push(Country {
+                code,
+                name,
+                m49: Some(m49),
+                region: None,
+                subregion: None,
+            });
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// Build from a dataset's country table plus the embedded aliases, so files can be
@@ -240,13 +273,14 @@ mod tests {
         let iso = "alpha2,alpha3,numeric,name_en,alt_names_en\n\
                    CG,COG,178,Republic of the Congo,Congo\n\
                    CD,COD,180,Democratic Republic of the Congo,Congo|DR Congo\n";
-        let (r, _) = CountryResolver::from_iso_list("iso.csv", iso.as_bytes()).unwrap_or_else(|e| {
-            // The embedded aliases name codes outside this two-country list.
-            assert!(e.to_string().contains("country_aliases"), "{e}");
-            let mut r = CountryResolver::default();
-            r.codes.insert(CountryCode::try_from("COG").unwrap(), ());
-            (r, vec![])
-        });
+        let (r, _) =
+            CountryResolver::from_iso_list("iso.csv", iso.as_bytes()).unwrap_or_else(|e| {
+                // The embedded aliases name codes outside this two-country list.
+                assert!(e.to_string().contains("country_aliases"), "{e}");
+                let mut r = CountryResolver::default();
+                r.codes.insert(CountryCode::try_from("COG").unwrap(), ());
+                (r, vec![])
+            });
         if r.by_name("Republic of the Congo").is_some() {
             assert_eq!(r.by_name("DR Congo").unwrap().as_str(), "COD");
             assert_eq!(r.by_name("Congo"), None);

@@ -133,10 +133,10 @@ pub fn groups_from_readers<G: Read, M: Read>(
 mod tests {
     use super::*;
 
-    const ISO: &str = include_str!("../tests/fixtures/reference/iso_countries.csv");
+    const ISO: &str = include_str!("../tests/fixtures/iso3166_countries.csv");
 
     fn resolver() -> CountryResolver {
-        CountryResolver::from_iso_list("iso_countries.csv", ISO.as_bytes())
+        CountryResolver::from_iso_list("iso3166_countries.csv", ISO.as_bytes())
             .map(|(r, _)| r)
             .expect("fixture ISO list parses")
     }

@@ -37,7 +37,9 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset> {
         .read_to_end(&mut raw)
         .map_err(|e| ImportError::Snapshot(format!("cannot decompress: {e}")))?;
     if raw.len() < 12 || &raw[..8] != MAGIC {
-        return Err(ImportError::Snapshot("not a derisk snapshot (bad magic)".into()));
+        return Err(ImportError::Snapshot(
+            "not a derisk snapshot (bad magic)".into(),
+        ));
     }
     let version = u32::from_le_bytes([raw[8], raw[9], raw[10], raw[11]]);
     if version != FORMAT_VERSION {

@@ -29,7 +29,7 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 fn resolver() -> CountryResolver {
-    let f = std::fs::File::open(fixture("iso3166_countries.csv")).unwrap();
+    let f = std::fs::File::open(fixture("../iso3166_countries.csv")).unwrap();
     CountryResolver::from_iso_list("iso3166_countries.csv", f)
         .unwrap()
         .0

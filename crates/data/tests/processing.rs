@@ -30,7 +30,7 @@ fn fixture(rel: &str) -> PathBuf {
 
 /// The ISO list copy kept with the IEA fixtures (it is shared by both test files).
 fn iso_list() -> PathBuf {
-    fixture("iea/iso3166_countries.csv")
+    fixture("iso3166_countries.csv")
 }
 
 /// Mineral ids from the project's reference table (parsed here, not by the crate's parser).

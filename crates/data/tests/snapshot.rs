@@ -21,7 +21,11 @@ fn snapshot_roundtrips_bit_identically() {
     let ds = snapshot::embedded().unwrap();
     let bytes = snapshot::encode(&ds).unwrap();
     assert_eq!(snapshot::decode(&bytes).unwrap(), ds);
-    assert_eq!(snapshot::encode(&ds).unwrap(), bytes, "encoding is deterministic");
+    assert_eq!(
+        snapshot::encode(&ds).unwrap(),
+        bytes,
+        "encoding is deterministic"
+    );
 }
 
 #[test]
@@ -36,11 +40,24 @@ fn importers_reproduce_the_committed_snapshot() {
     let Some(raw) = common::raw_dir() else { return };
     let ds = assemble::build_from_dir(&raw, &ImportOptions::default(), &mut |_| {}).unwrap();
     let rebuilt = snapshot::encode(&ds).unwrap();
-    let committed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../", "data/snapshot.postcard.gz")).unwrap();
+    let committed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../",
+        "data/snapshot.postcard.gz"
+    ))
+    .unwrap();
     if rebuilt != committed {
         let old = snapshot::decode(&committed).unwrap();
-        assert_eq!(old.observations.len(), ds.observations.len(), "observation count differs");
-        assert_eq!(old.trade.flows.len(), ds.trade.flows.len(), "trade flow count differs");
+        assert_eq!(
+            old.observations.len(),
+            ds.observations.len(),
+            "observation count differs"
+        );
+        assert_eq!(
+            old.trade.flows.len(),
+            ds.trade.flows.len(),
+            "trade flow count differs"
+        );
         panic!("the committed snapshot differs from the importers' output: run `derisk data build --from {}`", raw.display());
     }
 }
@@ -56,9 +73,20 @@ fn country_sums_match_usgs_world_totals() {
         .iter()
         .filter(|c| c.source == "usgs-mcs-2026" && c.world.is_some() && c.missing == 0)
         .collect();
-    assert!(usgs.len() >= 40, "only {} USGS tables with totals", usgs.len());
+    assert!(
+        usgs.len() >= 40,
+        "only {} USGS tables with totals",
+        usgs.len()
+    );
     for c in usgs {
         let gap = c.gap.unwrap();
-        assert!(gap.abs() <= 0.04, "{} {} {}: gap {:.2} %", c.mineral, c.stage, c.year, gap * 100.0);
+        assert!(
+            gap.abs() <= 0.04,
+            "{} {} {}: gap {:.2} %",
+            c.mineral,
+            c.stage,
+            c.year,
+            gap * 100.0
+        );
     }
 }

@@ -72,7 +72,8 @@ pub fn run(cmd: DataCommand, opts: &LoadOptions, format: Format) -> Result<()> {
 
 fn build(dir: &PathBuf, options: &ImportOptions) -> Result<Dataset> {
     let bar = ProgressBar::new_spinner().with_style(
-        ProgressStyle::with_template("{spinner} importing {msg} ({elapsed})").expect("static template"),
+        ProgressStyle::with_template("{spinner} importing {msg} ({elapsed})")
+            .expect("static template"),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let ds = assemble::build_from_dir(dir, options, &mut |step| bar.set_message(step.to_string()));
@@ -107,7 +108,11 @@ fn sources(ds: &Dataset, format: Format) -> Result<()> {
                 attribution: s.attribution.clone(),
                 rows_read: read,
                 rows_kept: kept,
-                figures: ds.observations.iter().filter(|o| o.provenance.source == s.id).count(),
+                figures: ds
+                    .observations
+                    .iter()
+                    .filter(|o| o.provenance.source == s.id)
+                    .count(),
             }
         })
         .collect();
@@ -117,7 +122,9 @@ fn sources(ds: &Dataset, format: Format) -> Result<()> {
         &Report {
             title: "Sources of the loaded data".into(),
             records: &rows,
-            notes: vec!["figures: production, reserves and capacity figures kept from the source".into()],
+            notes: vec![
+                "figures: production, reserves and capacity figures kept from the source".into(),
+            ],
             json: Some(json),
         },
     )
@@ -183,7 +190,8 @@ fn check_report(ds: &Dataset, format: Format) -> Result<()> {
     emit(
         format,
         &Report {
-            title: "Coverage of production figures (gap: listed countries + other vs world total)".into(),
+            title: "Coverage of production figures (gap: listed countries + other vs world total)"
+                .into(),
             records: &rows,
             notes,
             json: Some(serde_json::to_value(&r)?),

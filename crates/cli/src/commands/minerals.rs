@@ -22,7 +22,12 @@ pub fn run(ds: &Dataset, format: Format) -> Result<()> {
             id: m.id.to_string(),
             name: m.name.clone(),
             symbol: m.symbol.clone(),
-            stages: m.stages.iter().map(|s| s.slug()).collect::<Vec<_>>().join(" "),
+            stages: m
+                .stages
+                .iter()
+                .map(|s| s.slug())
+                .collect::<Vec<_>>()
+                .join(" "),
             hs92: m
                 .hs
                 .iter()
@@ -39,7 +44,8 @@ pub fn run(ds: &Dataset, format: Format) -> Result<()> {
             title: format!("{} minerals", rows.len()),
             records: &rows,
             notes: vec![
-                "hs92: HS 1992 code × mass fraction of contained element per tonne of product".into(),
+                "hs92: HS 1992 code × mass fraction of contained element per tonne of product"
+                    .into(),
                 "eol_rir: end-of-life recycling input rate (EU 2023 factsheets)".into(),
             ],
             json: None,

@@ -60,7 +60,10 @@ pub fn run(ds: &Dataset, args: &ProductionArgs, format: Format) -> Result<()> {
             let list: Vec<String> = years.iter().map(Year::to_string).collect();
             return usage::fail(format!(
                 "no {} {} production figures for {}; years with data: {}",
-                mineral.id, stage, args.year, list.join(", ")
+                mineral.id,
+                stage,
+                args.year,
+                list.join(", ")
             ));
         }
     };
@@ -80,13 +83,20 @@ pub fn run(ds: &Dataset, args: &ProductionArgs, format: Format) -> Result<()> {
                 list.join(", ")
             ));
         }
-        None => available.iter().next().map(|(_, s)| s.clone()).unwrap_or_default(),
+        None => available
+            .iter()
+            .next()
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default(),
     };
     let chosen: Vec<&Observation> = all
         .into_iter()
         .filter(|o| o.provenance.source.as_str() == source)
         .collect();
-    let world = chosen.iter().find(|o| o.area == Area::World).and_then(|o| o.value);
+    let world = chosen
+        .iter()
+        .find(|o| o.area == Area::World)
+        .and_then(|o| o.value);
     let mut rows: Vec<ProductionRow> = chosen
         .iter()
         .filter_map(|o| {
@@ -96,7 +106,11 @@ pub fn run(ds: &Dataset, args: &ProductionArgs, format: Format) -> Result<()> {
                 name: ds.country(code).map(|c| c.name.clone()).unwrap_or_default(),
                 value: o.value,
                 unit: o.unit.to_string(),
-                share_of_world: o.value.zip(world).filter(|(_, w)| *w > 0.0).map(|(v, w)| v / w),
+                share_of_world: o
+                    .value
+                    .zip(world)
+                    .filter(|(_, w)| *w > 0.0)
+                    .map(|(v, w)| v / w),
                 flag: o.flag.to_string(),
                 source: o.provenance.source.to_string(),
                 evidence: o.evidence.as_str().to_string(),
@@ -112,10 +126,16 @@ pub fn run(ds: &Dataset, args: &ProductionArgs, format: Format) -> Result<()> {
         (None, None) => a.country.cmp(&b.country),
     });
     let other = chosen.iter().find(|o| o.area == Area::Other);
-    let unit = chosen.first().map(|o| o.unit.to_string()).unwrap_or_default();
+    let unit = chosen
+        .first()
+        .map(|o| o.unit.to_string())
+        .unwrap_or_default();
     let src = ds.source(&source);
     let attribution = src.map(|s| s.attribution.clone()).unwrap_or_default();
-    let table = chosen.first().map(|o| o.provenance.table.clone()).unwrap_or_default();
+    let table = chosen
+        .first()
+        .map(|o| o.provenance.table.clone())
+        .unwrap_or_default();
     let mut notes = vec![format!("unit: {unit}; source: {source} — {table}")];
     if let Some(w) = world {
         notes.push(format!("world total: {w} {unit}"));
@@ -125,11 +145,20 @@ pub fn run(ds: &Dataset, args: &ProductionArgs, format: Format) -> Result<()> {
     }
     let withheld = rows.iter().filter(|r| r.value.is_none()).count();
     if withheld > 0 {
-        notes.push(format!("{withheld} countries withheld or not available: shown without a value, not zero"));
+        notes.push(format!(
+            "{withheld} countries withheld or not available: shown without a value, not zero"
+        ));
     }
-    let others: Vec<&str> = available.iter().map(|(_, s)| s.as_str()).filter(|s| *s != source).collect();
+    let others: Vec<&str> = available
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .filter(|s| *s != source)
+        .collect();
     if !others.is_empty() {
-        notes.push(format!("other sources with figures (use --source): {}", others.join(", ")));
+        notes.push(format!(
+            "other sources with figures (use --source): {}",
+            others.join(", ")
+        ));
     }
     notes.push(format!("attribution: {attribution}"));
     let json = serde_json::json!({

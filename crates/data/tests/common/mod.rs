@@ -24,8 +24,8 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// A resolver from the small fixture ISO list.
 pub fn fixture_resolver() -> CountryResolver {
-    let text = std::fs::read_to_string(fixture("iso_small.csv")).unwrap();
-    CountryResolver::from_iso_list("iso_small.csv", text.as_bytes())
+    let text = std::fs::read_to_string(fixture("iso3166_countries.csv")).unwrap();
+    CountryResolver::from_iso_list("iso3166_countries.csv", text.as_bytes())
         .unwrap()
         .0
 }

@@ -1,0 +1,198 @@
+//! Importers return `Ok` or `Err` on any input and never panic: arbitrary bytes, and
+//! CSV-shaped text built from tokens that real files contain (and break on).
+//!
+//! Add other importers here with one more `proptest!` block each.
+
+use derisk_data::baci::{read_baci, BaciFilter};
+use derisk_data::wgi::{read_political_stability, read_wgi_long, read_wgi_wide};
+use derisk_data::{CountryResolver, ImportContext, ImportOptions};
+use derisk_model::Year;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use proptest::prelude::*;
+use std::io::Write;
+use std::sync::OnceLock;
+
+/// A small country list: a few codes plus every alias target.
+fn resolver() -> &'static CountryResolver {
+    static R: OnceLock<CountryResolver> = OnceLock::new();
+    R.get_or_init(|| {
+        // The fixture copy of the ISO list (MIT, npm i18n-iso-countries).
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/iso3166_countries.csv"
+        );
+        CountryResolver::from_iso_list("iso3166_countries.csv", std::fs::File::open(path).unwrap())
+            .expect("fixture country list")
+            .0
+    })
+}
+
+/// Run `f` with a strict and a lenient context.
+fn with_contexts(mut f: impl FnMut(&ImportContext)) {
+    for skip in [false, true] {
+        let options = ImportOptions {
+            skip_unknown_countries: skip,
+        };
+        let ctx = ImportContext {
+            countries: resolver(),
+            minerals: &[],
+            options: &options,
+        };
+        f(&ctx);
+    }
+}
+
+const HEADERS: [&str; 5] = [
+    "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t",
+    "\u{feff}\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"1996\",\"2022\",",
+    "iso3,country,year,VA_est,PV_est,GE_est,RQ_est,RL_est,CC_est,mean6_est",
+    "iso3,country,un_m49,year,estimate,std_err,num_sources,percentile_rank,rank_lower,rank_upper,normalized_0_1_geopolrisk",
+    "a,b",
+];
+
+const TOKENS: [&str; 40] = [
+    "",
+    "NA",
+    "#N/A",
+    "..",
+    "None",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e400",
+    "-1",
+    "-0",
+    "0",
+    "0.5",
+    "-2.6",
+    "101",
+    "2022",
+    "1899",
+    "65535",
+    "99999999999999999999",
+    "CHN",
+    "CHL",
+    "S19",
+    "XKX",
+    "ZA1",
+    "R20",
+    "PUS",
+    "chn",
+    "ÄÖÜ",
+    "283691",
+    "12345",
+    "1234567",
+    "PV.EST",
+    "CC.STD.ERR",
+    "PV.PER.RNK",
+    "XX.EST",
+    "PV",
+    "\"",
+    "\"a,b\"",
+    "\u{feff}",
+    " 7 ",
+];
+
+/// CSV-like text: one of the known headers, then rows of tokens with varying field counts.
+fn csv_text() -> impl Strategy<Value = String> {
+    let row = proptest::collection::vec(proptest::sample::select(&TOKENS[..]), 0..12);
+    (
+        proptest::sample::select(&HEADERS[..]),
+        proptest::collection::vec(row, 0..8),
+        any::<bool>(),
+    )
+        .prop_map(|(header, rows, crlf)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut s = format!("{header}{eol}");
+            for r in rows {
+                s.push_str(&r.join(","));
+                s.push_str(eol);
+            }
+            s
+        })
+}
+
+/// BACI rows whose fields are mostly plausible, so that the later stages (country lookup,
+/// filters, sorting, duplicate detection) are reached too.
+fn baci_text() -> impl Strategy<Value = String> {
+    use proptest::sample::select;
+    let row = (
+        select(&["1995", "2022", "2022", "2100", "1899", "20x2"][..]),
+        select(&["156", "490", "0", "x", ""][..]),
+        select(&["CHN", "CHL", "S19", "PUS", "ZZZ", "", "chn"][..]),
+        select(&["283691", "283691", "12345", "1234567", "0"][..]),
+        select(&["1.5", "0", "-1", "NaN", "", "1e308"][..]),
+        select(&["", "NA", "2", "-3", "1e308", "0.25"][..]),
+    )
+        .prop_map(|(y, m, c, h, v, q)| format!("{y},{m},{c},{m},{c},{h},{v},{q}"));
+    proptest::collection::vec(row, 0..20).prop_map(|rows| {
+        let mut s = String::from(HEADERS[0]);
+        s.push('\n');
+        for r in rows {
+            s.push_str(&r);
+            s.push('\n');
+        }
+        s
+    })
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+    enc.write_all(bytes).expect("write to memory");
+    enc.finish().expect("finish gzip in memory")
+}
+
+fn all_importers(input: &[u8]) {
+    with_contexts(|ctx| {
+        let _ = read_baci("fuzz", input, ctx, &BaciFilter::default(), &mut |_| {});
+        let _ = read_wgi_wide("fuzz", input, ctx);
+        let _ = read_wgi_long("fuzz", input, ctx);
+        let _ = read_political_stability("fuzz", input, ctx);
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        all_importers(&bytes);
+    }
+
+    #[test]
+    fn csv_shaped_text_never_panics(text in csv_text()) {
+        all_importers(text.as_bytes());
+    }
+
+    #[test]
+    fn plausible_baci_rows_never_panic(text in baci_text(), filter_years in any::<bool>()) {
+        let year = |y: u16| Year::try_from(y).unwrap();
+        let filter = BaciFilter {
+            hs: None,
+            years: filter_years.then(|| (year(2000), year(2030))),
+        };
+        with_contexts(|ctx| {
+            let _ = read_baci("fuzz", text.as_bytes(), ctx, &filter, &mut |_| {});
+        });
+    }
+
+    #[test]
+    fn damaged_gzip_never_panics(
+        text in csv_text(),
+        cut in 0.0f64..1.0,
+        flip in any::<(usize, u8)>(),
+    ) {
+        let mut gz = gzip(text.as_bytes());
+        let keep = ((gz.len() as f64) * cut) as usize;
+        gz.truncate(keep.max(2));
+        let at = 2 + flip.0 % gz.len().saturating_sub(2).max(1);
+        if let Some(b) = gz.get_mut(at) {
+            *b ^= flip.1;
+        }
+        with_contexts(|ctx| {
+            let filter = BaciFilter::default();
+            let _ = read_baci("fuzz.gz", gz.as_slice(), ctx, &filter, &mut |_| {});
+        });
+    }
+}
