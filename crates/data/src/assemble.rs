@@ -150,8 +150,7 @@ pub fn build_from_dir(
         later.len()
     ));
     governance.extend(later);
-    governance
-        .sort_by(|a, b| (a.country, a.year, a.dimension).cmp(&(b.country, b.year, b.dimension)));
+    governance.sort_by_key(|g| (g.country, g.year, g.dimension));
 
     step("export restrictions, groups, sources");
     let restrictions = reference::restrictions(&resolver, &minerals)?;

@@ -70,7 +70,7 @@ pub fn run(cmd: DataCommand, opts: &LoadOptions, format: Format) -> Result<()> {
     }
 }
 
-fn build(dir: &PathBuf, options: &ImportOptions) -> Result<Dataset> {
+fn build(dir: &std::path::Path, options: &ImportOptions) -> Result<Dataset> {
     let bar = ProgressBar::new_spinner().with_style(
         ProgressStyle::with_template("{spinner} importing {msg} ({elapsed})")
             .expect("static template"),
