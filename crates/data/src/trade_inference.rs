@@ -38,8 +38,8 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
     let label = trade
         .provenance
         .as_ref()
-        .map(|p| format!("{} ({})", p.table, p.source))
-        .unwrap_or_else(|| "trade table".to_string());
+        .map(|p| format!("{} ({}), {year}", p.table, p.source))
+        .unwrap_or_else(|| format!("trade table, {year}"));
     let mut report = ImportReport::new(SOURCE, &label);
     let mut observations = Vec::new();
     let flows: Vec<_> = trade.flows.iter().filter(|f| f.year == year).collect();
