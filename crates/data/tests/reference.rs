@@ -599,3 +599,21 @@ fn carriers_are_baci_codes() {
         codes.len()
     );
 }
+
+#[test]
+fn data_md_lists_every_source_with_its_licence() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../DATA.md")).unwrap();
+    for s in reference::sources().unwrap() {
+        assert!(
+            doc.contains(&format!("`{}`", s.id)),
+            "DATA.md does not list {}",
+            s.id
+        );
+        assert!(
+            doc.contains(&s.licence),
+            "DATA.md lacks the licence of {}",
+            s.id
+        );
+    }
+}
