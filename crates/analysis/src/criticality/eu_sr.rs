@@ -1,0 +1,367 @@
+//! EU supply risk (European Commission 2017 guidelines): kernel on numbers and the dataset
+//! layer.
+
+use super::params::{EuSrParams, TradeFactor};
+use crate::concentration::Thresholds;
+use crate::context::Indexed;
+use crate::dependence::Importer;
+use crate::error::{in_range, AnalysisError, Result};
+use crate::governance::{GovernanceScore, Scale};
+use crate::production::MemberProduction;
+use derisk_model::{CountryCode, HsCode, SourceId, Stage, Year};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Citation of the method.
+pub const EU_SR_CITATION: &str = "European Commission (2017), Methodology for establishing the EU list of critical raw materials: guidelines (Blengini et al.), Publications Office of the European Union";
+
+/// One supplier in an `HHI_WGI,t` sum.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SupplierInput {
+    pub country: CountryCode,
+    /// Share of supply, a fraction (0–1).
+    pub share: f64,
+    /// Scaled WGI, 0 (best) … 10 (worst): see [`wgi_scaled`](crate::wgi_scaled).
+    pub wgi_scaled: f64,
+    /// Trade parameter `t_c` (> 0).
+    pub t: f64,
+}
+
+/// Inputs of [`eu_supply_risk`], as plain numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EuSrInput {
+    /// Global supply (GS): world production shares.
+    pub global_supply: Vec<SupplierInput>,
+    /// The importer's actual sourcing: domestic production and imports by country.
+    pub sourcing: Vec<SupplierInput>,
+    /// Import reliance as computed (may be negative for a net exporter, or above 1).
+    pub import_reliance: f64,
+    /// End-of-life recycling input rate (0–1).
+    pub eol_rir: f64,
+    /// Substitution index for supply risk (0–1).
+    pub si_sr: f64,
+}
+
+/// EU supply risk and its parts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EuSr {
+    pub hhi_wgi_t_global: f64,
+    pub hhi_wgi_t_sourcing: f64,
+    /// Import reliance as given.
+    pub import_reliance: f64,
+    /// Import reliance clamped to [0, 1], as the guidelines use it.
+    pub import_reliance_used: f64,
+    /// `IR/2`: weight of global supply.
+    pub weight_global: f64,
+    /// `1 − IR/2`: weight of actual sourcing.
+    pub weight_sourcing: f64,
+    pub eol_rir: f64,
+    pub si_sr: f64,
+    pub sr: f64,
+}
+
+/// Governance-and-trade-weighted concentration `HHI_WGI,t = Σ_c s_c² · WGI_c · t_c`, shares
+/// as fractions, WGI scaled 0–10 (European Commission 2017 guidelines, supply risk). Range
+/// 0 … 10 · max t.
+///
+/// Errors: a share outside [0, 1] or shares summing above 1, a WGI outside [0, 10], a
+/// non-positive or non-finite `t`, a country listed twice.
+pub fn hhi_wgi_t(suppliers: &[SupplierInput]) -> Result<f64> {
+    let mut seen = BTreeSet::new();
+    let mut sum_shares = 0.0;
+    let mut h = 0.0;
+    for s in suppliers {
+        if !seen.insert(s.country) {
+            return Err(AnalysisError::DuplicateCountry {
+                country: s.country.to_string(),
+                context: "the HHI_WGI,t suppliers".into(),
+            });
+        }
+        in_range(
+            format!("share of {}", s.country),
+            s.share,
+            0.0,
+            1.0,
+            "a fraction in [0, 1]",
+        )?;
+        in_range(
+            format!("scaled WGI of {}", s.country),
+            s.wgi_scaled,
+            0.0,
+            10.0,
+            "a score in [0, 10]",
+        )?;
+        if !(s.t.is_finite() && s.t > 0.0) {
+            return Err(AnalysisError::InvalidValue {
+                what: format!("trade parameter t of {}", s.country),
+                value: s.t,
+                expected: "a positive number",
+            });
+        }
+        sum_shares += s.share;
+        h += s.share * s.share * s.wgi_scaled * s.t;
+    }
+    if sum_shares > 1.0 + 1e-6 {
+        return Err(AnalysisError::InvalidValue {
+            what: "sum of shares".into(),
+            value: sum_shares,
+            expected: "at most 1",
+        });
+    }
+    Ok(h)
+}
+
+/// EU supply risk (European Commission 2017, "Methodology for establishing the EU list of
+/// critical raw materials: guidelines", Blengini et al.):
+///
+/// `SR = [HHI_WGI,t(GS) · IR/2 + HHI_WGI,t(sourcing) · (1 − IR/2)] · (1 − EoL_RIR) · SI_SR`
+///
+/// where GS is global supply, sourcing the importer's actual supply mix (domestic
+/// production plus imports by country) and `IR` the import reliance clamped to [0, 1] as
+/// the guidelines do: a net exporter has `IR = 0`, so its risk rests entirely on its own
+/// sourcing, and a fully import-reliant importer weighs global supply and sourcing equally
+/// (`IR/2 = 0.5`). Both `HHI_WGI,t` terms are from [`hhi_wgi_t`].
+///
+/// Errors: invalid supplier inputs, `IR` not finite, `EoL_RIR` or `SI_SR` outside [0, 1].
+pub fn eu_supply_risk(input: &EuSrInput) -> Result<EuSr> {
+    let g = hhi_wgi_t(&input.global_supply)?;
+    let s = hhi_wgi_t(&input.sourcing)?;
+    if !input.import_reliance.is_finite() {
+        return Err(AnalysisError::InvalidValue {
+            what: "import reliance".into(),
+            value: input.import_reliance,
+            expected: "a finite number",
+        });
+    }
+    let eol = in_range("EoL-RIR", input.eol_rir, 0.0, 1.0, "a fraction in [0, 1]")?;
+    let si = in_range("SI_SR", input.si_sr, 0.0, 1.0, "a number in [0, 1]")?;
+    let ir = input.import_reliance.clamp(0.0, 1.0);
+    let wg = ir / 2.0;
+    let ws = 1.0 - wg;
+    Ok(EuSr {
+        hhi_wgi_t_global: g,
+        hhi_wgi_t_sourcing: s,
+        import_reliance: input.import_reliance,
+        import_reliance_used: ir,
+        weight_global: wg,
+        weight_sourcing: ws,
+        eol_rir: eol,
+        si_sr: si,
+        sr: (g * wg + s * ws) * (1.0 - eol) * si,
+    })
+}
+
+/// One supplier as the dataset layer scored it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SupplierRisk {
+    pub country: CountryCode,
+    pub share: f64,
+    pub wgi: GovernanceScore,
+    pub trade: TradeFactor,
+    /// Production of the importer's own members (t = 1: not traded).
+    pub domestic: bool,
+}
+
+/// EU supply risk at one stage, or why it could not be computed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EuSrStage {
+    pub stage: Stage,
+    pub global_source: Option<SourceId>,
+    /// Share of world supply the source does not itemise (left out of `HHI_WGI,t(GS)`,
+    /// which is then a lower bound).
+    pub global_unlisted_share: Option<f64>,
+    pub global: Vec<SupplierRisk>,
+    pub sourcing: Vec<SupplierRisk>,
+    pub result: Option<EuSr>,
+    pub reason: Option<String>,
+}
+
+/// EU supply risk of an importer for a mineral and year, at extraction and processing;
+/// the higher is kept, as the guidelines do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EuSrAssessment {
+    pub importer: String,
+    pub mineral: String,
+    pub year: Year,
+    pub params: EuSrParams,
+    pub eol_rir: f64,
+    pub eol_rir_basis: String,
+    pub extraction: EuSrStage,
+    pub processing: EuSrStage,
+    /// The stage whose SR is kept (the higher; extraction on a tie).
+    pub kept: Option<Stage>,
+    pub sr: Option<f64>,
+    pub citation: &'static str,
+}
+
+impl Indexed<'_> {
+    /// EU supply risk of `importer` for `mineral` in `year` (see [`eu_supply_risk`]).
+    ///
+    /// Per stage (extraction = [`Stage::Mining`], processing = [`Stage::Refining`]): GS
+    /// shares from [`Self::stage_concentration`] (default source); sourcing from the
+    /// members' contained production plus imports by supplier in contained tonnes, and `IR`
+    /// the net import reliance, both from [`Self::dependence`] at that stage; WGI from
+    /// [`Scale::EuWgi`]; `t` from [`EuSrParams::trade_factor`] (members' own production
+    /// has `t = 1`). `EoL_RIR`: the override, else the mineral's record, else 0 (no
+    /// recycling credit: conservative, stated in `eol_rir_basis`). A stage whose inputs
+    /// are missing (no production table, unknown production, no HS codes) has `result:
+    /// None` and the reason.
+    ///
+    /// Errors: unknown mineral, importer without members, missing governance under
+    /// [`GovernanceGap::Refuse`](crate::GovernanceGap::Refuse).
+    pub fn eu_supply_risk(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        year: Year,
+        params: &EuSrParams,
+    ) -> Result<EuSrAssessment> {
+        let m = self
+            .ds
+            .mineral(mineral)
+            .ok_or_else(|| AnalysisError::UnknownMineral(mineral.to_string()))?;
+        if importer.members.is_empty() {
+            return Err(AnalysisError::InvalidImporter(importer.label.clone()));
+        }
+        let (eol, eol_basis) = match (params.eol_rir(), m.eol_rir) {
+            (Some(e), _) => (e, "override".to_string()),
+            (None, Some(e)) => (e, "mineral record (EU 2023 factsheets)".to_string()),
+            (None, None) => (
+                0.0,
+                "not known: 0 assumed (no recycling credit)".to_string(),
+            ),
+        };
+        let hs: Vec<HsCode> = m.hs.iter().map(|c| c.hs).collect();
+        let stage_sr =
+            |stage: Stage| self.eu_sr_stage(importer, mineral, &hs, year, params, eol, stage);
+        let extraction = stage_sr(Stage::Mining)?;
+        let processing = stage_sr(Stage::Refining)?;
+        let kept = match (&extraction.result, &processing.result) {
+            (Some(a), Some(b)) if b.sr > a.sr => Some(&processing),
+            (Some(_), _) => Some(&extraction),
+            (None, Some(_)) => Some(&processing),
+            (None, None) => None,
+        };
+        let (kept, sr) = match kept {
+            Some(k) => (Some(k.stage.clone()), k.result.as_ref().map(|r| r.sr)),
+            None => (None, None),
+        };
+        Ok(EuSrAssessment {
+            importer: importer.label.clone(),
+            mineral: mineral.to_string(),
+            year,
+            params: params.clone(),
+            eol_rir: eol,
+            eol_rir_basis: eol_basis,
+            extraction,
+            processing,
+            kept,
+            sr,
+            citation: EU_SR_CITATION,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eu_sr_stage(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        hs: &[HsCode],
+        year: Year,
+        params: &EuSrParams,
+        eol: f64,
+        stage: Stage,
+    ) -> Result<EuSrStage> {
+        let mut out = EuSrStage {
+            stage: stage.clone(),
+            global_source: None,
+            global_unlisted_share: None,
+            global: Vec::new(),
+            sourcing: Vec::new(),
+            result: None,
+            reason: None,
+        };
+        let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
+            let wgi = self
+                .governance
+                .score(c, year, Scale::EuWgi, params.governance_gap())?;
+            let trade = if domestic {
+                TradeFactor {
+                    t: 1.0,
+                    basis: "domestic production".into(),
+                }
+            } else {
+                params.trade_factor(&self.ds.restrictions, mineral, hs, c, year)
+            };
+            Ok(SupplierRisk {
+                country: c,
+                share,
+                wgi,
+                trade,
+                domestic,
+            })
+        };
+        let gs = match self.stage_concentration(mineral, &stage, year, None, Thresholds::Doj2010) {
+            Ok(gs) => gs,
+            Err(e) => {
+                out.reason = Some(format!("global supply: {e}"));
+                return Ok(out);
+            }
+        };
+        out.global_source = Some(gs.source.clone());
+        out.global_unlisted_share = Some(gs.concentration.unlisted_share);
+        for s in &gs.concentration.shares {
+            out.global.push(score(s.country, s.share, false)?);
+        }
+        let dep = match self.dependence(importer, mineral, year, Some(&stage), None) {
+            Ok(d) => d,
+            Err(e) => {
+                out.reason = Some(format!("sourcing: {e}"));
+                return Ok(out);
+            }
+        };
+        let Some(balance) = dep.balances.first() else {
+            out.reason = Some("sourcing: no trade balance".into());
+            return Ok(out);
+        };
+        let Some(ir) = balance.nir else {
+            out.reason = Some(format!("import reliance unknown: {}", balance.note));
+            return Ok(out);
+        };
+        let mut quantities: Vec<(CountryCode, f64, bool)> = Vec::new();
+        for m in &balance.production.members {
+            if let MemberProduction::Tonnes { tonnes, .. } = m.production {
+                quantities.push((m.country, tonnes, true));
+            }
+        }
+        for p in &dep.imports.partners {
+            quantities.push((p.country, p.contained_t, false));
+        }
+        let total: f64 = quantities.iter().map(|q| q.1).sum();
+        if total <= 0.0 {
+            out.reason = Some("sourcing: no production and no imports with a quantity".into());
+            return Ok(out);
+        }
+        for (c, q, domestic) in quantities.into_iter().filter(|q| q.1 > 0.0) {
+            out.sourcing.push(score(c, q / total, domestic)?);
+        }
+        let input = |v: &[SupplierRisk]| -> Vec<SupplierInput> {
+            v.iter()
+                .map(|s| SupplierInput {
+                    country: s.country,
+                    share: s.share,
+                    wgi_scaled: s.wgi.value,
+                    t: s.trade.t,
+                })
+                .collect()
+        };
+        out.result = Some(eu_supply_risk(&EuSrInput {
+            global_supply: input(&out.global),
+            sourcing: input(&out.sourcing),
+            import_reliance: ir,
+            eol_rir: eol,
+            si_sr: params.si_sr(),
+        })?);
+        Ok(out)
+    }
+}

@@ -1,0 +1,472 @@
+//! Import dependence of a country or group on its suppliers of one mineral: supplier
+//! shares by value and contained quantity, import HHI, exports, net import reliance and
+//! transit hubs.
+
+use crate::context::Indexed;
+use crate::error::{non_negative, AnalysisError, Result};
+use crate::production::ProductionTotal;
+use crate::transit::{transit_hubs, TransitCheck};
+use derisk_model::{CountryCode, CountryGroup, Dataset, HsCode, Stage, TradeFlow, Year};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An importing country or group of countries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Importer {
+    pub label: String,
+    pub members: BTreeSet<CountryCode>,
+}
+
+impl Importer {
+    /// One country, labelled by its code.
+    pub fn country(c: CountryCode) -> Importer {
+        Importer {
+            label: c.to_string(),
+            members: BTreeSet::from([c]),
+        }
+    }
+
+    /// A group, labelled by its id, with all its listed members.
+    pub fn group(g: &CountryGroup) -> Importer {
+        Importer {
+            label: g.id.clone(),
+            members: g.codes().collect(),
+        }
+    }
+
+    /// A group id of the dataset (`eu27`) or an ISO 3166 alpha-3 code (`USA`, case
+    /// insensitive). Errors when the name is neither, or names a group without members.
+    pub fn resolve(ds: &Dataset, name: &str) -> Result<Importer> {
+        let invalid = || AnalysisError::InvalidImporter(name.to_string());
+        if let Some(g) = ds.group(&name.to_ascii_lowercase()) {
+            let i = Importer::group(g);
+            return if i.members.is_empty() {
+                Err(invalid())
+            } else {
+                Ok(i)
+            };
+        }
+        let c = CountryCode::try_from(name.to_ascii_uppercase().as_str()).map_err(|_| invalid())?;
+        if !ds.countries.is_empty() && ds.country(c).is_none() {
+            return Err(invalid());
+        }
+        Ok(Importer::country(c))
+    }
+
+    pub fn contains(&self, c: CountryCode) -> bool {
+        self.members.contains(&c)
+    }
+}
+
+/// An HS code read for the mineral, with its contained-element factor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CarrierUsed {
+    pub hs: HsCode,
+    pub stage: Stage,
+    pub content_factor: f64,
+    pub description: String,
+}
+
+/// One trading partner on one side (imports or exports).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Partner {
+    pub country: CountryCode,
+    /// Thousand current US dollars.
+    pub value_kusd: f64,
+    pub value_share: Option<f64>,
+    /// Tonnes of contained mineral, over flows that have a quantity.
+    pub contained_t: f64,
+    pub quantity_share: Option<f64>,
+    pub flows: usize,
+    pub flows_without_quantity: usize,
+}
+
+/// Imports or exports of the importer, by partner.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TradeSide {
+    pub value_kusd: f64,
+    /// Contained tonnes over flows with a quantity.
+    pub contained_t: f64,
+    pub flows: usize,
+    /// Flows without a quantity: in the value shares, not in the quantity shares.
+    pub flows_without_quantity: usize,
+    pub value_without_quantity_kusd: f64,
+    /// Partners by value, largest first, ties by code.
+    pub partners: Vec<Partner>,
+    /// `10,000 · Σ v_i²` over value shares; `None` with no value.
+    pub hhi_value: Option<f64>,
+    /// `10,000 · Σ q_i²` over contained-quantity shares; `None` with no quantity.
+    pub hhi_quantity: Option<f64>,
+    pub largest_by_value: Option<CountryCode>,
+    pub largest_by_quantity: Option<CountryCode>,
+}
+
+/// Trade between members of a group importer, left out of imports and exports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IntraGroup {
+    pub flows: usize,
+    pub value_kusd: f64,
+    pub note: String,
+}
+
+/// Share of imports coming from a focus country or group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FocusShare {
+    pub label: String,
+    pub value_kusd: f64,
+    pub value_share: Option<f64>,
+    pub contained_t: f64,
+    pub quantity_share: Option<f64>,
+}
+
+/// Trade balance and net import reliance at one stage.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageBalance {
+    pub stage: Stage,
+    pub imports_t: f64,
+    pub exports_t: f64,
+    /// Members' production at this stage, contained tonnes, or why it is unknown.
+    pub production: ProductionTotal,
+    /// `NIR = (imports − exports) / (production + imports − exports)`, contained tonnes.
+    /// Negative for a net exporter. `None` when production is unknown or apparent
+    /// consumption is not positive.
+    pub nir: Option<f64>,
+    pub note: String,
+}
+
+/// Import dependence of an importer on its suppliers of one mineral in one year.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Dependence {
+    pub importer: String,
+    pub members: Vec<CountryCode>,
+    pub mineral: String,
+    pub year: Year,
+    pub stage: Option<Stage>,
+    pub carriers: Vec<CarrierUsed>,
+    pub intra_group: IntraGroup,
+    pub imports: TradeSide,
+    pub exports: TradeSide,
+    pub focus: Option<FocusShare>,
+    /// One balance per stage among the carriers.
+    pub balances: Vec<StageBalance>,
+    /// The NIR when the carriers are of one stage (always so when `stage` is given).
+    pub nir: Option<f64>,
+    pub transit: TransitCheck,
+}
+
+/// Accumulates one side's flows by partner.
+#[derive(Default)]
+struct SideAcc {
+    by: BTreeMap<CountryCode, Partner>,
+    flows: usize,
+    without_q: usize,
+    value_without_q: f64,
+}
+
+impl SideAcc {
+    fn add(&mut self, partner: CountryCode, f: &TradeFlow, contained: Option<f64>) {
+        let p = self.by.entry(partner).or_insert_with(|| Partner {
+            country: partner,
+            value_kusd: 0.0,
+            value_share: None,
+            contained_t: 0.0,
+            quantity_share: None,
+            flows: 0,
+            flows_without_quantity: 0,
+        });
+        p.value_kusd += f.value_kusd;
+        p.flows += 1;
+        self.flows += 1;
+        match contained {
+            Some(q) => p.contained_t += q,
+            None => {
+                p.flows_without_quantity += 1;
+                self.without_q += 1;
+                self.value_without_q += f.value_kusd;
+            }
+        }
+    }
+
+    fn finish(self) -> TradeSide {
+        let mut partners: Vec<Partner> = self.by.into_values().collect();
+        let value: f64 = partners.iter().map(|p| p.value_kusd).sum();
+        let qty: f64 = partners.iter().map(|p| p.contained_t).sum();
+        let mut hv = 0.0;
+        let mut hq = 0.0;
+        for p in &mut partners {
+            if value > 0.0 {
+                let s = p.value_kusd / value;
+                hv += s * s;
+                p.value_share = Some(s);
+            }
+            if qty > 0.0 {
+                let s = p.contained_t / qty;
+                hq += s * s;
+                p.quantity_share = Some(s);
+            }
+        }
+        let largest = |key: fn(&Partner) -> f64, total: f64| {
+            (total > 0.0)
+                .then(|| {
+                    partners
+                        .iter()
+                        .max_by(|a, b| key(a).total_cmp(&key(b)).then(b.country.cmp(&a.country)))
+                        .map(|p| p.country)
+                })
+                .flatten()
+        };
+        let largest_by_value = largest(|p| p.value_kusd, value);
+        let largest_by_quantity = largest(|p| p.contained_t, qty);
+        partners.sort_by(|a, b| {
+            b.value_kusd
+                .total_cmp(&a.value_kusd)
+                .then(a.country.cmp(&b.country))
+        });
+        TradeSide {
+            value_kusd: value,
+            contained_t: qty,
+            flows: self.flows,
+            flows_without_quantity: self.without_q,
+            value_without_quantity_kusd: self.value_without_q,
+            partners,
+            hhi_value: (value > 0.0).then_some(10_000.0 * hv),
+            hhi_quantity: (qty > 0.0).then_some(10_000.0 * hq),
+            largest_by_value,
+            largest_by_quantity,
+        }
+    }
+}
+
+/// Contained tonnes of a flow (`quantity_t × content_factor`), `None` without a quantity.
+/// Errors on a negative or non-finite value or quantity. (Hot path: the message is only
+/// formatted on error.)
+#[inline]
+pub(crate) fn contained(f: &TradeFlow, factor: f64) -> Result<Option<f64>> {
+    let ok = |v: f64| v.is_finite() && v >= 0.0;
+    if !ok(f.value_kusd) {
+        non_negative(
+            format!("trade value {}→{} {}", f.exporter, f.importer, f.hs),
+            f.value_kusd,
+        )?;
+    }
+    match f.quantity_t {
+        Some(q) if ok(q) => Ok(Some(q * factor)),
+        Some(q) => non_negative(
+            format!("trade quantity {}→{} {}", f.exporter, f.importer, f.hs),
+            q,
+        )
+        .map(|_| None),
+        None => Ok(None),
+    }
+}
+
+impl Indexed<'_> {
+    /// The mineral's HS carriers, filtered by stage, validated.
+    pub(crate) fn carriers(
+        &self,
+        mineral: &str,
+        stage: Option<&Stage>,
+    ) -> Result<Vec<CarrierUsed>> {
+        let m = self
+            .ds
+            .mineral(mineral)
+            .ok_or_else(|| AnalysisError::UnknownMineral(mineral.to_string()))?;
+        let mut v = Vec::new();
+        for c in m.hs.iter().filter(|c| match stage {
+            Some(s) => &c.stage == s,
+            None => true,
+        }) {
+            if !(c.content_factor.is_finite() && c.content_factor > 0.0 && c.content_factor <= 1.0)
+            {
+                return Err(AnalysisError::InvalidValue {
+                    what: format!("content factor of {mineral} HS {}", c.hs),
+                    value: c.content_factor,
+                    expected: "a fraction in (0, 1]",
+                });
+            }
+            v.push(CarrierUsed {
+                hs: c.hs,
+                stage: c.stage.clone(),
+                content_factor: c.content_factor,
+                description: c.description.clone(),
+            });
+        }
+        if v.is_empty() {
+            return Err(AnalysisError::NoHsCarriers {
+                mineral: mineral.to_string(),
+                stage: stage
+                    .map(|s| format!(" at the {s} stage"))
+                    .unwrap_or_default(),
+            });
+        }
+        v.sort_by_key(|a| a.hs);
+        Ok(v)
+    }
+
+    /// Import dependence of `importer` on its suppliers of `mineral` in `year`.
+    ///
+    /// Reads the flows of the mineral's HS carriers (those of `stage` when given) with the
+    /// importer among the members and the exporter outside them: trade between members of a
+    /// group is excluded and counted in `intra_group`. Supplier shares are by value
+    /// (`value_kusd`) and by contained quantity (`Σ quantity_t × content_factor`; flows
+    /// without a quantity are left out of the quantity shares and counted). Import HHI =
+    /// `10,000 · Σ s_i²` on both share bases. Exports (members → non-members) likewise.
+    ///
+    /// Net import reliance per stage (USGS Mineral Commodity Summaries definition, in
+    /// contained tonnes): `NIR = (I − E) / (P + I − E)`, with `P` the members' production
+    /// at that stage from figures on the contained basis (see
+    /// [`ProductionIndex::production_contained`](crate::ProductionIndex::production_contained)
+    /// for when `P` is unknown and when it is genuinely 0). Transit hubs: see
+    /// [`TransitCheck`].
+    ///
+    /// Errors: unknown mineral; no HS carriers (for the stage); no trade at all in `year`;
+    /// an importer without members; negative or non-finite trade figures.
+    pub fn dependence(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        year: Year,
+        stage: Option<&Stage>,
+        focus: Option<&Importer>,
+    ) -> Result<Dependence> {
+        if importer.members.is_empty() {
+            return Err(AnalysisError::InvalidImporter(importer.label.clone()));
+        }
+        let carriers = self.carriers(mineral, stage)?;
+        if !self.trade.has_year(year) {
+            return Err(AnalysisError::NoTradeForYear(year.get()));
+        }
+        let mut imports = SideAcc::default();
+        let mut exports = SideAcc::default();
+        let mut intra = (0usize, 0.0f64);
+        let mut focus_acc = (0.0f64, 0.0f64);
+        let mut by_stage: BTreeMap<Stage, (f64, f64)> = BTreeMap::new();
+        // Only the members' own flows are read: imports by importer, exports by exporter.
+        for c in &carriers {
+            let bal = by_stage.entry(c.stage.clone()).or_default();
+            for &m in &importer.members {
+                for f in self.trade.imports_of(year, c.hs, m) {
+                    let q = contained(f, c.content_factor)?;
+                    if importer.contains(f.exporter) {
+                        intra.0 += 1;
+                        intra.1 += f.value_kusd;
+                        continue;
+                    }
+                    imports.add(f.exporter, f, q);
+                    bal.0 += q.unwrap_or(0.0);
+                    if focus.is_some_and(|fo| fo.contains(f.exporter)) {
+                        focus_acc.0 += f.value_kusd;
+                        focus_acc.1 += q.unwrap_or(0.0);
+                    }
+                }
+                for f in self.trade.exports_of(year, c.hs, m) {
+                    let q = contained(f, c.content_factor)?;
+                    // Flows to other members were counted once, as intra-group, above.
+                    if !importer.contains(f.importer) {
+                        exports.add(f.importer, f, q);
+                        bal.1 += q.unwrap_or(0.0);
+                    }
+                }
+            }
+        }
+        let imports = imports.finish();
+        let exports = exports.finish();
+        let focus = focus.map(|fo| FocusShare {
+            label: fo.label.clone(),
+            value_kusd: focus_acc.0,
+            value_share: (imports.value_kusd > 0.0).then(|| focus_acc.0 / imports.value_kusd),
+            contained_t: focus_acc.1,
+            quantity_share: (imports.contained_t > 0.0).then(|| focus_acc.1 / imports.contained_t),
+        });
+        let balances: Vec<StageBalance> = by_stage
+            .into_iter()
+            .map(|(st, (i, e))| self.balance(mineral, st, year, importer, i, e))
+            .collect();
+        let nir = match balances.as_slice() {
+            [one] => one.nir,
+            _ => None,
+        };
+        let transit = transit_hubs(self, mineral, year, &carriers, &imports);
+        let note = if importer.members.len() > 1 {
+            "trade between members of the group is excluded from imports and exports"
+        } else {
+            "single-country importer: no intra-group trade"
+        };
+        Ok(Dependence {
+            importer: importer.label.clone(),
+            members: importer.members.iter().copied().collect(),
+            mineral: mineral.to_string(),
+            year,
+            stage: stage.cloned(),
+            carriers,
+            intra_group: IntraGroup {
+                flows: intra.0,
+                value_kusd: intra.1,
+                note: note.to_string(),
+            },
+            imports,
+            exports,
+            focus,
+            balances,
+            nir,
+            transit,
+        })
+    }
+
+    fn balance(
+        &self,
+        mineral: &str,
+        stage: Stage,
+        year: Year,
+        importer: &Importer,
+        imports_t: f64,
+        exports_t: f64,
+    ) -> StageBalance {
+        let production =
+            self.production
+                .production_contained(mineral, &stage, year, &importer.members);
+        let (nir, note) = match production.tonnes {
+            None => (None, production.basis.clone()),
+            Some(p) => {
+                let apparent = p + imports_t - exports_t;
+                if apparent > 0.0 {
+                    let nir = (imports_t - exports_t) / apparent;
+                    let note = if nir < 0.0 {
+                        "net exporter (negative NIR)".to_string()
+                    } else {
+                        production.basis.clone()
+                    };
+                    (Some(nir), note)
+                } else {
+                    (
+                        None,
+                        format!(
+                            "apparent consumption (production + imports − exports = {apparent} t) is not positive"
+                        ),
+                    )
+                }
+            }
+        };
+        StageBalance {
+            stage,
+            imports_t,
+            exports_t,
+            production,
+            nir,
+            note,
+        }
+    }
+}
+
+/// [`Indexed::dependence`] on a dataset (builds the indexes for this one call; build an
+/// [`Indexed`] once for many queries).
+pub fn dependence(
+    ds: &Dataset,
+    importer: &Importer,
+    mineral: &str,
+    year: Year,
+    stage: Option<&Stage>,
+    focus: Option<&Importer>,
+) -> Result<Dependence> {
+    Indexed::new(ds).dependence(importer, mineral, year, stage, focus)
+}

@@ -1,0 +1,405 @@
+//! Concentration of one mineral stage in a dataset: which source to read, what its world
+//! total is, which countries are gaps, and the trend over years and sources.
+
+use crate::concentration::{concentration, Band, Concentration, Denominator, Thresholds};
+use crate::context::Indexed;
+use crate::error::{AnalysisError, Result};
+use derisk_model::{
+    Area, Basis, CountryCode, Dataset, Evidence, Flag, Observation, SourceId, Stage, Unit, Year,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A source with production figures for the request, as ranked for the default choice.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceRank {
+    pub source: SourceId,
+    /// Strongest evidence among the source's rows.
+    pub evidence: Evidence,
+    /// Countries with a figure (a value, not a withheld cell).
+    pub countries: usize,
+}
+
+/// How the source was chosen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceRule {
+    /// The caller named it.
+    Requested,
+    /// Strongest evidence (statistical report > IEA dataset > factsheet share > capacity
+    /// allocation > trade inference), then more countries, then source id.
+    StrongestEvidence,
+}
+
+/// A country row with a flag worth showing: a gap (withheld, not available) or a bound.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlaggedCountry {
+    pub country: CountryCode,
+    pub flag: Flag,
+}
+
+/// The IEA N-1 test against demand.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct N1Demand {
+    /// Historical demand, kilotonnes of contained mineral (IEA).
+    pub demand_kt: f64,
+    /// The same demand in the supply figures' unit.
+    pub demand: f64,
+    /// `(supply − largest) / demand`.
+    pub coverage: f64,
+}
+
+/// Concentration of production of one mineral stage in one year, from one source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageConcentration {
+    pub mineral: String,
+    pub stage: Stage,
+    pub year: Year,
+    pub source: SourceId,
+    pub evidence: Evidence,
+    pub source_rule: SourceRule,
+    /// Every source with figures for the request, ranked by the default rule.
+    pub candidates: Vec<SourceRank>,
+    /// Unit of the figures (and of `concentration.supply`).
+    pub unit: Unit,
+    /// The source's world total, when it publishes one with a value.
+    pub world_total: Option<f64>,
+    /// Countries the source lists without a figure (withheld, not available). They are
+    /// not counted as zero: with a world total their output sits in the unlisted share;
+    /// without one the shares are of the listed countries only.
+    pub gaps: Vec<FlaggedCountry>,
+    /// Figures that are bounds (">", "<") used at their printed value.
+    pub bounded: Vec<FlaggedCountry>,
+    pub concentration: Concentration,
+    /// N-1 against historical demand, when demand is known and comparable (contained
+    /// mass on both sides).
+    pub n1_demand: Option<N1Demand>,
+}
+
+/// One point of a concentration trend.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub year: Year,
+    pub source: SourceId,
+    pub evidence: Evidence,
+    pub hhi: f64,
+    pub hhi_upper: f64,
+    pub top1: f64,
+    pub top3: f64,
+    pub band: Band,
+    pub denominator: Denominator,
+}
+
+/// A (year, source) that has production rows but no concentration, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SkippedPoint {
+    pub year: Year,
+    pub source: SourceId,
+    pub reason: String,
+}
+
+/// Concentration over every (year, source) with figures, sorted by (year, source).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trend {
+    pub mineral: String,
+    pub stage: Stage,
+    pub thresholds: Thresholds,
+    pub points: Vec<TrendPoint>,
+    pub skipped: Vec<SkippedPoint>,
+}
+
+/// Rank the sources of `rows` by the default rule (see [`SourceRule::StrongestEvidence`]).
+pub fn rank_sources(rows: &[&Observation]) -> Vec<SourceRank> {
+    let mut by: BTreeMap<&SourceId, (Evidence, BTreeSet<CountryCode>)> = BTreeMap::new();
+    for o in rows {
+        let e = by
+            .entry(&o.provenance.source)
+            .or_insert((o.evidence, BTreeSet::new()));
+        e.0 = e.0.min(o.evidence);
+        if let (Area::Country(c), Some(_)) = (o.area, o.value) {
+            e.1.insert(c);
+        }
+    }
+    let mut v: Vec<SourceRank> = by
+        .into_iter()
+        .map(|(s, (evidence, cs))| SourceRank {
+            source: s.clone(),
+            evidence,
+            countries: cs.len(),
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        a.evidence
+            .cmp(&b.evidence)
+            .then(b.countries.cmp(&a.countries))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    v
+}
+
+/// Historical demand for a mineral in a year, kilotonnes of contained mineral, from
+/// `ds.demand` (IEA): the `Total` sector row of scenario `historical` if there is one,
+/// otherwise the sum of the sectors. When several editions give the year, the one with the
+/// greatest source id (the newest edition) is used. `None` when there is no record.
+pub fn demand_for(ds: &Dataset, mineral: &str, year: Year) -> Option<f64> {
+    let rows: Vec<_> = ds
+        .demand
+        .iter()
+        .filter(|d| {
+            d.mineral.as_str() == mineral
+                && d.year == year
+                && d.scenario.eq_ignore_ascii_case("historical")
+                && d.value_kt.is_finite()
+        })
+        .collect();
+    let newest = rows.iter().map(|d| &d.provenance.source).max()?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|d| &d.provenance.source == newest)
+        .collect();
+    match rows.iter().find(|d| d.sector.eq_ignore_ascii_case("total")) {
+        Some(t) => Some(t.value_kt),
+        None => Some(rows.iter().map(|d| d.value_kt).sum()),
+    }
+}
+
+/// Production figures of one source brought to one unit.
+struct Figures {
+    unit: Unit,
+    rows: Vec<(Area, Option<f64>, Flag)>,
+}
+
+/// Bring every row of one source to the unit of its first country row: masses on the
+/// same basis are rescaled; different bases, or masses mixed with shares, are an error.
+fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Figures> {
+    let unit = rows
+        .iter()
+        .find(|o| o.area.country().is_some() && o.value.is_some())
+        .or_else(|| rows.first())
+        .map(|o| o.unit.clone())
+        .ok_or_else(|| AnalysisError::NoFigures(context()))?;
+    let mut out = Vec::with_capacity(rows.len());
+    for o in rows {
+        let factor = match (&unit, &o.unit) {
+            (Unit::ShareOfWorld, Unit::ShareOfWorld) => 1.0,
+            (
+                Unit::Mass {
+                    scale: to,
+                    basis: b1,
+                },
+                Unit::Mass {
+                    scale: from,
+                    basis: b2,
+                },
+            ) if b1 == b2 => from.tonnes() / to.tonnes(),
+            _ => {
+                return Err(AnalysisError::MixedUnits {
+                    context: context(),
+                    units: format!("{unit} and {}", o.unit),
+                })
+            }
+        };
+        out.push((o.area, o.value.map(|v| v * factor), o.flag));
+    }
+    Ok(Figures { unit, rows: out })
+}
+
+impl Indexed<'_> {
+    /// Concentration of production of `mineral` at `stage` in `year`, from one source.
+    ///
+    /// Reads [`Measure::Production`](derisk_model::Measure) observations of one source:
+    /// the named one, or by default the strongest evidence, then the source with more
+    /// countries, then the source id. The source's world row is the denominator when it
+    /// has a value; without one, its "other countries" row is added to the listed sum;
+    /// otherwise the listed sum is used. Shares of world (`Unit::ShareOfWorld`) are used
+    /// directly (denominator 1). Withheld and not-available countries are listed as gaps,
+    /// never read as zero. The metrics are those of [`concentration`].
+    ///
+    /// Errors: unknown mineral; no production figures for the stage and year (or for the
+    /// named source); figures of the source in incompatible units; invalid figures.
+    pub fn stage_concentration(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        source: Option<&str>,
+        thresholds: Thresholds,
+    ) -> Result<StageConcentration> {
+        if self.ds.mineral(mineral).is_none() {
+            return Err(AnalysisError::UnknownMineral(mineral.to_string()));
+        }
+        let all = self.production.year(mineral, stage, year);
+        // Messages are built only on error (this runs in tight loops).
+        let what = || format!("production of {mineral} ({stage}) in {year}");
+        let candidates = rank_sources(all);
+        let (chosen, rule) = match source {
+            Some(s) => (
+                candidates.iter().find(|c| c.source.as_str() == s),
+                SourceRule::Requested,
+            ),
+            None => (
+                candidates.iter().find(|c| c.countries > 0),
+                SourceRule::StrongestEvidence,
+            ),
+        };
+        let chosen = chosen.cloned().ok_or_else(|| {
+            AnalysisError::NoFigures(match source {
+                Some(s) => format!("{} from source {s}", what()),
+                None => what(),
+            })
+        })?;
+        let rows: Vec<&Observation> = all
+            .iter()
+            .copied()
+            .filter(|o| o.provenance.source == chosen.source)
+            .collect();
+        let context = || format!("{} from {}", what(), chosen.source);
+        let figs = common_unit(&rows, &context)?;
+
+        let mut figures = Vec::new();
+        let (mut gaps, mut bounded) = (Vec::new(), Vec::new());
+        let (mut world, mut other) = (None, None::<f64>);
+        for &(area, value, flag) in &figs.rows {
+            match (area, value) {
+                (Area::Country(c), Some(v)) => {
+                    figures.push((c, v));
+                    if matches!(flag, Flag::LowerBound | Flag::UpperBound) {
+                        bounded.push(FlaggedCountry { country: c, flag });
+                    }
+                }
+                (Area::Country(c), None) => gaps.push(FlaggedCountry { country: c, flag }),
+                (Area::World, Some(v)) => world = Some(v),
+                (Area::Other, Some(v)) => *other.get_or_insert(0.0) += v,
+                (Area::World | Area::Other, None) => {}
+            }
+        }
+        if figures.is_empty() {
+            return Err(AnalysisError::NoFigures(format!(
+                "{}: no country has a figure",
+                context()
+            )));
+        }
+        let shares = figs.unit == Unit::ShareOfWorld;
+        let listed: f64 = figures.iter().map(|f| f.1).sum();
+        let (total, denominator) = if shares {
+            (Some(1.0), Denominator::SharesOfWorld)
+        } else if let Some(w) = world {
+            (Some(w), Denominator::PublishedWorldTotal)
+        } else if let Some(o) = other {
+            (Some(listed + o), Denominator::ListedPlusOther)
+        } else {
+            (None, Denominator::SumOfListed)
+        };
+        let mut conc = concentration(&figures, total, thresholds)?;
+        if conc.denominator == Denominator::PublishedWorldTotal {
+            conc.denominator = denominator;
+        }
+        let n1_demand = match &figs.unit {
+            Unit::Mass {
+                scale,
+                basis: Basis::Content,
+            } => demand_for(self.ds, mineral, year)
+                .filter(|d| *d > 0.0)
+                .and_then(|kt| {
+                    let demand = kt * 1_000.0 / scale.tonnes();
+                    let coverage = conc.n1_demand_coverage(demand).ok()?;
+                    Some(N1Demand {
+                        demand_kt: kt,
+                        demand,
+                        coverage,
+                    })
+                }),
+            _ => None,
+        };
+        Ok(StageConcentration {
+            mineral: mineral.to_string(),
+            stage: stage.clone(),
+            year,
+            source: chosen.source.clone(),
+            evidence: chosen.evidence,
+            source_rule: rule,
+            candidates,
+            unit: figs.unit,
+            world_total: if shares { None } else { world },
+            gaps,
+            bounded,
+            concentration: conc,
+            n1_demand,
+        })
+    }
+
+    /// [`Self::stage_concentration`] for every (year, source) with production rows of the
+    /// mineral and stage, sorted by (year, source). Pairs without a computable
+    /// concentration are listed in `skipped` with the reason, not dropped silently.
+    pub fn concentration_trend(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        thresholds: Thresholds,
+    ) -> Result<Trend> {
+        if self.ds.mineral(mineral).is_none() {
+            return Err(AnalysisError::UnknownMineral(mineral.to_string()));
+        }
+        let mut points = Vec::new();
+        let mut skipped = Vec::new();
+        for year in self.production.years(mineral, stage) {
+            let mut sources = rank_sources(self.production.year(mineral, stage, year));
+            sources.sort_by(|a, b| a.source.cmp(&b.source));
+            for s in sources {
+                match self.stage_concentration(
+                    mineral,
+                    stage,
+                    year,
+                    Some(s.source.as_str()),
+                    thresholds,
+                ) {
+                    Ok(sc) => points.push(TrendPoint {
+                        year,
+                        source: sc.source,
+                        evidence: sc.evidence,
+                        hhi: sc.concentration.hhi,
+                        hhi_upper: sc.concentration.hhi_upper,
+                        top1: sc.concentration.top1_share,
+                        top3: sc.concentration.top3_share,
+                        band: sc.concentration.band,
+                        denominator: sc.concentration.denominator,
+                    }),
+                    Err(e) => skipped.push(SkippedPoint {
+                        year,
+                        source: s.source,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+        }
+        Ok(Trend {
+            mineral: mineral.to_string(),
+            stage: stage.clone(),
+            thresholds,
+            points,
+            skipped,
+        })
+    }
+}
+
+/// [`Indexed::stage_concentration`] on a dataset (builds the indexes for this one call).
+pub fn stage_concentration(
+    ds: &Dataset,
+    mineral: &str,
+    stage: &Stage,
+    year: Year,
+    source: Option<&str>,
+    thresholds: Thresholds,
+) -> Result<StageConcentration> {
+    Indexed::production_only(ds).stage_concentration(mineral, stage, year, source, thresholds)
+}
+
+/// [`Indexed::concentration_trend`] on a dataset.
+pub fn concentration_trend(
+    ds: &Dataset,
+    mineral: &str,
+    stage: &Stage,
+    thresholds: Thresholds,
+) -> Result<Trend> {
+    Indexed::production_only(ds).concentration_trend(mineral, stage, thresholds)
+}

@@ -1,0 +1,218 @@
+//! Bilateral trade indexed by (year, HS code), then by exporter and by importer, built
+//! once and reused by every query.
+
+use derisk_model::{CountryCode, HsCode, TradeFlow, TradeTable, Year};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+/// One country's total trade of one HS code in one year, tonnes of product, over flows
+/// with a valid quantity (flows without one are not counted).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct CountryTotal {
+    pub country: CountryCode,
+    pub exports_t: f64,
+    pub imports_t: f64,
+}
+
+/// Trade flows grouped by (year, HS code); within a group, flows of one exporter are found
+/// by binary search, and flows to one importer through a permutation sorted by importer.
+/// Each country's world totals per group are precomputed. The table is borrowed when it is
+/// already sorted by (year, hs, exporter, importer) (as [`TradeTable`] documents);
+/// otherwise a sorted copy is kept.
+#[derive(Debug)]
+pub struct TradeIndex<'a> {
+    flows: Cow<'a, [TradeFlow]>,
+    /// Same length as `flows`: within each group's range, indices sorted by importer.
+    by_importer: Vec<u32>,
+    ranges: HashMap<(Year, HsCode), Range<usize>>,
+    /// Per (year, hs): totals by country, sorted by country.
+    totals: HashMap<(Year, HsCode), Vec<CountryTotal>>,
+    years: BTreeSet<Year>,
+}
+
+fn full_key(f: &TradeFlow) -> (Year, HsCode, CountryCode, CountryCode) {
+    (f.year, f.hs, f.exporter, f.importer)
+}
+
+impl<'a> TradeIndex<'a> {
+    /// Index a trade table: two passes and a sort by importer within each (year, hs) group
+    /// when the table is sorted, a full sort first otherwise.
+    pub fn new(table: &'a TradeTable) -> TradeIndex<'a> {
+        let sorted = table
+            .flows
+            .windows(2)
+            .all(|w| full_key(&w[0]) <= full_key(&w[1]));
+        let flows: Cow<'a, [TradeFlow]> = if sorted {
+            Cow::Borrowed(&table.flows)
+        } else {
+            let mut v = table.flows.clone();
+            v.sort_by_key(full_key);
+            Cow::Owned(v)
+        };
+        let group = |f: &TradeFlow| (f.year, f.hs);
+        let mut ranges = HashMap::new();
+        let mut totals = HashMap::new();
+        let mut years = BTreeSet::new();
+        let mut by_importer: Vec<u32> = (0..flows.len() as u32).collect();
+        let mut start = 0;
+        for i in 1..=flows.len() {
+            if i == flows.len() || group(&flows[i]) != group(&flows[start]) {
+                let k = group(&flows[start]);
+                years.insert(k.0);
+                totals.insert(k, country_totals(&flows[start..i]));
+                by_importer[start..i].sort_by_key(|&j| (flows[j as usize].importer, j));
+                ranges.insert(k, start..i);
+                start = i;
+            }
+        }
+        TradeIndex {
+            flows,
+            by_importer,
+            ranges,
+            totals,
+            years,
+        }
+    }
+
+    /// An index with no flows.
+    pub fn empty() -> TradeIndex<'static> {
+        TradeIndex {
+            flows: Cow::Borrowed(&[]),
+            by_importer: Vec::new(),
+            ranges: HashMap::new(),
+            totals: HashMap::new(),
+            years: BTreeSet::new(),
+        }
+    }
+
+    fn range(&self, year: Year, hs: HsCode) -> Range<usize> {
+        self.ranges.get(&(year, hs)).cloned().unwrap_or(0..0)
+    }
+
+    /// Flows of one HS code in one year, sorted by (exporter, importer).
+    pub fn flows(&self, year: Year, hs: HsCode) -> &[TradeFlow] {
+        &self.flows[self.range(year, hs)]
+    }
+
+    /// Flows of one HS code in one year shipped by `exporter`.
+    pub fn exports_of(&self, year: Year, hs: HsCode, exporter: CountryCode) -> &[TradeFlow] {
+        let g = self.flows(year, hs);
+        let lo = g.partition_point(|f| f.exporter < exporter);
+        let hi = g.partition_point(|f| f.exporter <= exporter);
+        &g[lo..hi]
+    }
+
+    /// Flows of one HS code in one year received by `importer`.
+    pub fn imports_of(
+        &self,
+        year: Year,
+        hs: HsCode,
+        importer: CountryCode,
+    ) -> impl Iterator<Item = &TradeFlow> + '_ {
+        let perm = &self.by_importer[self.range(year, hs)];
+        let lo = perm.partition_point(|&j| self.flows[j as usize].importer < importer);
+        let hi = perm.partition_point(|&j| self.flows[j as usize].importer <= importer);
+        perm[lo..hi].iter().map(move |&j| &self.flows[j as usize])
+    }
+
+    /// A country's world exports and imports of one HS code in one year (product tonnes,
+    /// flows with a valid quantity); `None` when it has no such flow.
+    pub fn country_total(
+        &self,
+        year: Year,
+        hs: HsCode,
+        country: CountryCode,
+    ) -> Option<&CountryTotal> {
+        let v = self.totals.get(&(year, hs))?;
+        v.binary_search_by(|t| t.country.cmp(&country))
+            .ok()
+            .map(|i| &v[i])
+    }
+
+    /// Whether the table has any flow in `year`.
+    pub fn has_year(&self, year: Year) -> bool {
+        self.years.contains(&year)
+    }
+
+    /// Years with flows, ascending.
+    pub fn years(&self) -> impl Iterator<Item = Year> + '_ {
+        self.years.iter().copied()
+    }
+
+    /// Number of flows indexed.
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    /// Whether the index holds no flows.
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+}
+
+/// Totals by country over one (year, hs) group, sorted by country.
+fn country_totals(flows: &[TradeFlow]) -> Vec<CountryTotal> {
+    let mut by: HashMap<CountryCode, (f64, f64)> = HashMap::new();
+    for f in flows {
+        let Some(q) = f.quantity_t.filter(|q| q.is_finite() && *q >= 0.0) else {
+            continue;
+        };
+        by.entry(f.exporter).or_default().0 += q;
+        by.entry(f.importer).or_default().1 += q;
+    }
+    let mut v: Vec<CountryTotal> = by
+        .into_iter()
+        .map(|(country, (exports_t, imports_t))| CountryTotal {
+            country,
+            exports_t,
+            imports_t,
+        })
+        .collect();
+    v.sort_by_key(|a| a.country);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(y: u16, e: &str, i: &str, hs: u32) -> TradeFlow {
+        TradeFlow {
+            year: Year::try_from(y).unwrap(),
+            exporter: CountryCode::try_from(e).unwrap(),
+            importer: CountryCode::try_from(i).unwrap(),
+            hs: HsCode::try_from(hs).unwrap(),
+            value_kusd: 1.0,
+            quantity_t: Some(2.0),
+        }
+    }
+
+    #[test]
+    fn lookups_by_exporter_and_importer() {
+        let t = TradeTable {
+            provenance: None,
+            flows: vec![
+                flow(2020, "DEU", "FRA", 100_000),
+                flow(2020, "CHN", "FRA", 100_000),
+                flow(2020, "CHN", "USA", 100_000),
+                flow(2021, "CHN", "FRA", 100_000),
+                flow(2020, "CHN", "FRA", 200_000),
+            ],
+        };
+        let ix = TradeIndex::new(&t);
+        let (y, hs) = (
+            Year::try_from(2020u16).unwrap(),
+            HsCode::try_from(100_000).unwrap(),
+        );
+        let cc = |s| CountryCode::try_from(s).unwrap();
+        assert_eq!(ix.flows(y, hs).len(), 3);
+        assert_eq!(ix.exports_of(y, hs, cc("CHN")).len(), 2);
+        assert_eq!(ix.imports_of(y, hs, cc("FRA")).count(), 2);
+        assert_eq!(ix.imports_of(y, hs, cc("AUS")).count(), 0);
+        let chn = ix.country_total(y, hs, cc("CHN")).unwrap();
+        assert_eq!((chn.exports_t, chn.imports_t), (4.0, 0.0));
+        assert!(ix.has_year(Year::try_from(2021u16).unwrap()));
+        assert!(!ix.has_year(Year::try_from(2019u16).unwrap()));
+    }
+}

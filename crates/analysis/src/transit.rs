@@ -1,0 +1,122 @@
+//! Transit hubs: suppliers that export more of a mineral than they produce and import.
+
+use crate::context::Indexed;
+use crate::dependence::{CarrierUsed, TradeSide};
+use crate::production::MemberProduction;
+use derisk_model::{CountryCode, Stage, Year};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Relative slack before exports count as exceeding production plus imports (rounding in
+/// trade quantities).
+const SLACK: f64 = 1e-9;
+
+/// A supplier whose exports exceed what it produced and imported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TransitHub {
+    pub country: CountryCode,
+    pub stage: Stage,
+    /// Exports to the world, contained tonnes.
+    pub exports_t: f64,
+    /// Imports from the world, contained tonnes.
+    pub imports_t: f64,
+    /// Production at the stage, contained tonnes (0 when listed in no production table).
+    pub production_t: f64,
+    /// `exports − production − imports`.
+    pub excess_t: f64,
+}
+
+/// A supplier that could not be checked, and why (its production is unknown).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Unassessed {
+    pub country: CountryCode,
+    pub stage: Stage,
+    pub reason: String,
+}
+
+/// The transit-hub check over the importer's suppliers.
+///
+/// Rule, per supplier and stage, in contained tonnes of the mineral's HS carriers of that
+/// stage in the year: hub when `exports to the world > production + imports from the
+/// world`. More going out than was produced or came in means the country re-exports (or
+/// draws stocks): the real origin lies elsewhere. Flows without a quantity are not
+/// counted; a supplier listed in no production table of the stage counts as producing 0;
+/// a supplier whose production is unknown is listed in `unassessed`, never flagged on a
+/// guessed zero.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TransitCheck {
+    pub hubs: Vec<TransitHub>,
+    pub unassessed: Vec<Unassessed>,
+}
+
+pub(crate) fn transit_hubs(
+    ix: &Indexed,
+    mineral: &str,
+    year: Year,
+    carriers: &[CarrierUsed],
+    imports: &TradeSide,
+) -> TransitCheck {
+    let suppliers: BTreeSet<CountryCode> = imports.partners.iter().map(|p| p.country).collect();
+    if suppliers.is_empty() {
+        return TransitCheck::default();
+    }
+    // (country, stage) → (exports, imports), contained tonnes, over the whole world, from
+    // the index's per-country totals (computed once per (year, hs), not per query).
+    let mut totals: BTreeMap<(CountryCode, &Stage), (f64, f64)> = BTreeMap::new();
+    for &s in &suppliers {
+        for c in carriers {
+            if let Some(t) = ix.trade.country_total(year, c.hs, s) {
+                let e = totals.entry((s, &c.stage)).or_default();
+                e.0 += t.exports_t * c.content_factor;
+                e.1 += t.imports_t * c.content_factor;
+            }
+        }
+    }
+    let mut check = TransitCheck::default();
+    for ((country, stage), (exp, imp)) in totals {
+        if exp <= 0.0 {
+            continue;
+        }
+        let production_t = match ix
+            .production
+            .member_production(mineral, stage, year, country)
+        {
+            MemberProduction::Tonnes { tonnes, .. } => tonnes,
+            MemberProduction::NeverListed => 0.0,
+            other => {
+                // Without production, only an export surplus over imports alone is worth
+                // a look; it cannot be called a hub.
+                if exp > imp {
+                    check.unassessed.push(Unassessed {
+                        country,
+                        stage: stage.clone(),
+                        reason: format!("production unknown ({})", describe(&other)),
+                    });
+                }
+                continue;
+            }
+        };
+        let available = production_t + imp;
+        if exp > available * (1.0 + SLACK) {
+            check.hubs.push(TransitHub {
+                country,
+                stage: stage.clone(),
+                exports_t: exp,
+                imports_t: imp,
+                production_t,
+                excess_t: exp - available,
+            });
+        }
+    }
+    check
+}
+
+fn describe(p: &MemberProduction) -> String {
+    match p {
+        MemberProduction::Tonnes { .. } => "known".into(),
+        MemberProduction::Withheld { source, flag } => format!("{flag} in {source}"),
+        MemberProduction::NotComparable { unit } => format!("only in {unit}"),
+        MemberProduction::NotListedThisYear => "not listed for the year".into(),
+        MemberProduction::NeverListed => "listed nowhere".into(),
+    }
+}

@@ -1,0 +1,190 @@
+//! Small datasets built in code for the analysis tests.
+#![allow(dead_code)]
+
+use derisk_model::{
+    Area, Basis, CountryCode, CountryGroup, DemandRecord, Evidence, ExportRestriction, Flag,
+    GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure,
+    MeasureType, MembershipStatus, Mineral, MineralForm, MineralId, Observation, Provenance,
+    SourceId, Stage, TradeFlow, Unit, Year,
+};
+
+pub fn c(s: &str) -> CountryCode {
+    CountryCode::try_from(s).unwrap()
+}
+
+pub fn y(v: u16) -> Year {
+    Year::try_from(v).unwrap()
+}
+
+pub fn hs(v: u32) -> HsCode {
+    HsCode::try_from(v).unwrap()
+}
+
+pub fn tonnes() -> Unit {
+    Unit::mass(MassUnit::Tonne, Basis::Content)
+}
+
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+#[track_caller]
+pub fn assert_close(a: f64, b: f64) {
+    assert!(close(a, b), "{a} != {b}");
+}
+
+pub fn mineral(id: &str, carriers: &[(u32, Stage, f64)]) -> Mineral {
+    Mineral {
+        id: MineralId::try_from(id).unwrap(),
+        name: id.to_string(),
+        symbol: "X".into(),
+        form: MineralForm::Element,
+        stages: vec![Stage::Mining, Stage::Refining],
+        hs: carriers
+            .iter()
+            .map(|(h, s, f)| HsCarrier {
+                hs: hs(*h),
+                description: format!("product {h}"),
+                stage: s.clone(),
+                content_factor: *f,
+                factor_basis: "test".into(),
+            })
+            .collect(),
+        eol_rir: None,
+        note: String::new(),
+    }
+}
+
+/// A production observation. `area`: ISO3, "WORLD" or "OTHER"; `value` None = withheld.
+#[allow(clippy::too_many_arguments)]
+pub fn prod(
+    mineral: &str,
+    stage: Stage,
+    area: &str,
+    year: u16,
+    value: Option<f64>,
+    unit: Unit,
+    evidence: Evidence,
+    source: &str,
+) -> Observation {
+    let area = match area {
+        "WORLD" => Area::World,
+        "OTHER" => Area::Other,
+        a => Area::Country(c(a)),
+    };
+    Observation {
+        mineral: MineralId::try_from(mineral).unwrap(),
+        stage,
+        measure: Measure::Production,
+        area,
+        year: y(year),
+        value,
+        unit,
+        flag: if value.is_some() {
+            Flag::Reported
+        } else {
+            Flag::Withheld
+        },
+        evidence,
+        provenance: Provenance {
+            source: SourceId::new(source),
+            table: "test".into(),
+            note: None,
+        },
+    }
+}
+
+/// Production in contained tonnes from a statistical report `usgs`.
+pub fn usgs(mineral: &str, stage: Stage, area: &str, year: u16, value: Option<f64>) -> Observation {
+    prod(
+        mineral,
+        stage,
+        area,
+        year,
+        value,
+        tonnes(),
+        Evidence::StatisticalReport,
+        "usgs",
+    )
+}
+
+pub fn flow(year: u16, exp: &str, imp: &str, code: u32, value: f64, qty: Option<f64>) -> TradeFlow {
+    TradeFlow {
+        year: y(year),
+        exporter: c(exp),
+        importer: c(imp),
+        hs: hs(code),
+        value_kusd: value,
+        quantity_t: qty,
+    }
+}
+
+/// All six WGI estimates of a country and year set to `mean`.
+pub fn wgi(country: &str, year: u16, mean: f64) -> Vec<GovernanceRecord> {
+    GovernanceDimension::ALL
+        .iter()
+        .map(|d| GovernanceRecord {
+            country: c(country),
+            year: y(year),
+            dimension: *d,
+            estimate: mean,
+            std_err: None,
+            percentile_rank: None,
+        })
+        .collect()
+}
+
+pub fn group(id: &str, members: &[&str]) -> CountryGroup {
+    CountryGroup {
+        id: id.into(),
+        name: id.into(),
+        description: String::new(),
+        as_of: "2024-01-01".into(),
+        source_url: String::new(),
+        members: members
+            .iter()
+            .map(|m| GroupMember {
+                country: c(m),
+                status: MembershipStatus::Member,
+                since: None,
+                via: None,
+            })
+            .collect(),
+    }
+}
+
+pub fn restriction(
+    id: &str,
+    country: &str,
+    mineral: &str,
+    measure: MeasureType,
+    start: &str,
+    end: Option<&str>,
+) -> ExportRestriction {
+    ExportRestriction {
+        id: id.into(),
+        country: c(country),
+        minerals: vec![MineralId::try_from(mineral).unwrap()],
+        hs: vec![],
+        measure,
+        start: start.into(),
+        end: end.map(str::to_string),
+        summary: String::new(),
+        source_url: String::new(),
+    }
+}
+
+pub fn demand(mineral: &str, sector: &str, year: u16, kt: f64, source: &str) -> DemandRecord {
+    DemandRecord {
+        mineral: MineralId::try_from(mineral).unwrap(),
+        scenario: "historical".into(),
+        sector: sector.into(),
+        year: y(year),
+        value_kt: kt,
+        provenance: Provenance {
+            source: SourceId::new(source),
+            table: "test".into(),
+            note: None,
+        },
+    }
+}

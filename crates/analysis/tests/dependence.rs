@@ -1,0 +1,326 @@
+//! Import dependence on a tiny dataset: intra-group flows, shares, HHI, focus, NIR and
+//! transit hubs, computed by hand.
+
+mod common;
+
+use common::*;
+use derisk_analysis::{dependence, AnalysisError, Importer, Indexed, MemberProduction};
+use derisk_model::{Dataset, Stage};
+
+const ORE: u32 = 260_500; // mining stage, 10 % contained
+const OXIDE: u32 = 282_200; // refining stage, 70 % contained
+
+/// Cobalt in 2022. Importer group "grp" = {DEU, FRA}.
+///
+/// Refined (HS 282200, factor 0.7):
+///   CHN→DEU 700 kUSD, 100 t → 70 t contained
+///   CHN→FRA 300 kUSD,  50 t → 35 t
+///   ZAF→DEU 200 kUSD,  40 t → 28 t      (ZAF produces no refined cobalt: transit)
+///   FIN→DEU 100 kUSD, no quantity       (value only)
+///   FRA→DEU  50 kUSD,  10 t             (intra-group: excluded)
+///   DEU→USA  80 kUSD,  20 t → 14 t      (export)
+///   COD→ZAF  10 kUSD,  10 t →  7 t      (ZAF's own imports)
+/// Ore (HS 260500, factor 0.1): COD→CHN 1,000 t → 100 t (no member involved).
+/// Refining production (t contained): CHN 1,000, FIN 50. Mining: COD 100.
+fn cobalt() -> Dataset {
+    let r = Stage::Refining;
+    Dataset {
+        minerals: vec![mineral(
+            "cobalt",
+            &[(ORE, Stage::Mining, 0.1), (OXIDE, r.clone(), 0.7)],
+        )],
+        observations: vec![
+            usgs("cobalt", r.clone(), "CHN", 2022, Some(1_000.0)),
+            usgs("cobalt", r.clone(), "FIN", 2022, Some(50.0)),
+            usgs("cobalt", Stage::Mining, "COD", 2022, Some(100.0)),
+        ],
+        trade: derisk_model::TradeTable {
+            provenance: None,
+            flows: vec![
+                flow(2022, "COD", "CHN", ORE, 50.0, Some(1_000.0)),
+                flow(2022, "CHN", "DEU", OXIDE, 700.0, Some(100.0)),
+                flow(2022, "CHN", "FRA", OXIDE, 300.0, Some(50.0)),
+                flow(2022, "COD", "ZAF", OXIDE, 10.0, Some(10.0)),
+                flow(2022, "DEU", "USA", OXIDE, 80.0, Some(20.0)),
+                flow(2022, "FIN", "DEU", OXIDE, 100.0, None),
+                flow(2022, "FRA", "DEU", OXIDE, 50.0, Some(10.0)),
+                flow(2022, "ZAF", "DEU", OXIDE, 200.0, Some(40.0)),
+            ],
+        },
+        groups: vec![group("grp", &["DEU", "FRA"])],
+        ..Dataset::default()
+    }
+}
+
+fn grp(ds: &Dataset) -> Importer {
+    Importer::resolve(ds, "grp").unwrap()
+}
+
+#[test]
+fn shares_hhi_focus_and_intra_group() {
+    let ds = cobalt();
+    let focus = Importer::country(c("CHN"));
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        Some(&focus),
+    )
+    .unwrap();
+    assert_eq!(d.carriers.len(), 1);
+    assert_eq!(d.carriers[0].content_factor, 0.7);
+    // FRA→DEU is between members: excluded, counted.
+    assert_eq!(d.intra_group.flows, 1);
+    assert_close(d.intra_group.value_kusd, 50.0);
+    let im = &d.imports;
+    // Value: CHN 1,000, ZAF 200, FIN 100 → 1,300 kUSD.
+    assert_close(im.value_kusd, 1_300.0);
+    // Contained: CHN 70 + 35 = 105 t, ZAF 28 t → 133 t; FIN has no quantity.
+    assert_close(im.contained_t, 133.0);
+    assert_eq!(im.flows_without_quantity, 1);
+    assert_close(im.value_without_quantity_kusd, 100.0);
+    let order: Vec<&str> = im.partners.iter().map(|p| p.country.as_str()).collect();
+    assert_eq!(order, ["CHN", "ZAF", "FIN"]);
+    // HHI by value = 10,000 · (1,000² + 200² + 100²)/1,300² = 10,000 · 1,050,000/1,690,000.
+    assert_close(im.hhi_value.unwrap(), 10_000.0 * 1_050_000.0 / 1_690_000.0);
+    // HHI by quantity = 10,000 · (105² + 28²)/133² = 10,000 · 11,809/17,689.
+    assert_close(im.hhi_quantity.unwrap(), 10_000.0 * 11_809.0 / 17_689.0);
+    assert_eq!(im.largest_by_value, Some(c("CHN")));
+    assert_eq!(im.largest_by_quantity, Some(c("CHN")));
+    let fin = im.partners.iter().find(|p| p.country == c("FIN")).unwrap();
+    assert_eq!(fin.quantity_share, Some(0.0));
+    let f = d.focus.unwrap();
+    assert_close(f.value_share.unwrap(), 1_000.0 / 1_300.0);
+    assert_close(f.quantity_share.unwrap(), 105.0 / 133.0);
+    // Exports: DEU→USA only (14 t contained).
+    assert_eq!(d.exports.partners.len(), 1);
+    assert_close(d.exports.contained_t, 14.0);
+}
+
+#[test]
+fn nir_with_no_member_listed_as_a_producer() {
+    let ds = cobalt();
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    let b = &d.balances[0];
+    assert_eq!(b.production.tonnes, Some(0.0));
+    assert_eq!(b.production.basis, "no member listed as a producer");
+    // NIR = (133 − 14)/(0 + 133 − 14) = 1.
+    assert_close(d.nir.unwrap(), 1.0);
+}
+
+#[test]
+fn nir_with_member_production() {
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "FRA", 2022, Some(20.0)));
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    // NIR = (133 − 14)/(20 + 133 − 14) = 119/139.
+    assert_close(d.nir.unwrap(), 119.0 / 139.0);
+    assert_eq!(d.balances[0].production.tonnes, Some(20.0));
+}
+
+#[test]
+fn withheld_member_production_makes_nir_unknown_never_zero() {
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "FRA", 2022, None));
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    assert_eq!(d.nir, None);
+    let b = &d.balances[0];
+    assert_eq!(b.production.tonnes, None);
+    assert!(b.note.contains("FRA withheld"), "{}", b.note);
+    assert!(matches!(
+        b.production.members[0].production,
+        MemberProduction::Withheld { .. }
+    ));
+}
+
+#[test]
+fn member_listed_another_year_only_is_unknown() {
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "FRA", 2021, Some(20.0)));
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    assert_eq!(d.nir, None);
+    assert!(
+        d.balances[0].note.contains("FRA not listed for 2022"),
+        "{}",
+        d.balances[0].note
+    );
+}
+
+#[test]
+fn net_exporter_has_negative_nir() {
+    let ds = cobalt();
+    // China: imports no oxide, exports 105 t contained, produces 1,000 t.
+    // NIR = (0 − 105)/(1,000 + 0 − 105) = −105/895.
+    let d = dependence(
+        &ds,
+        &Importer::country(c("CHN")),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    assert_close(d.nir.unwrap(), -105.0 / 895.0);
+    assert!(d.balances[0].note.contains("net exporter"));
+}
+
+#[test]
+fn transit_hub_is_flagged() {
+    let ds = cobalt();
+    let d = dependence(&ds, &grp(&ds), "cobalt", y(2022), None, None).unwrap();
+    // ZAF exports 28 t, imports 7 t, produces nothing listed: 28 > 0 + 7.
+    // CHN exports 105 t against 1,000 t production: not a hub.
+    assert_eq!(d.transit.hubs.len(), 1);
+    let h = &d.transit.hubs[0];
+    assert_eq!(h.country, c("ZAF"));
+    assert_close(h.exports_t, 28.0);
+    assert_close(h.imports_t, 7.0);
+    assert_close(h.production_t, 0.0);
+    assert_close(h.excess_t, 21.0);
+    // Both stages read: one balance per stage, no single NIR.
+    assert_eq!(d.balances.len(), 2);
+    assert_eq!(d.nir, None);
+}
+
+#[test]
+fn transit_check_does_not_guess_unknown_production() {
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "ZAF", 2022, None));
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Refining),
+        None,
+    )
+    .unwrap();
+    assert!(d.transit.hubs.is_empty());
+    assert_eq!(d.transit.unassessed.len(), 1);
+    assert_eq!(d.transit.unassessed[0].country, c("ZAF"));
+}
+
+#[test]
+fn errors() {
+    let ds = cobalt();
+    let g = grp(&ds);
+    let e = dependence(&ds, &g, "cobalt", y(2021), None, None).unwrap_err();
+    assert_eq!(e, AnalysisError::NoTradeForYear(2021));
+    let e = dependence(
+        &ds,
+        &g,
+        "cobalt",
+        y(2022),
+        Some(&Stage::Intermediate("magnet".into())),
+        None,
+    )
+    .unwrap_err();
+    assert!(matches!(e, AnalysisError::NoHsCarriers { .. }));
+    let e = dependence(&ds, &g, "nickel", y(2022), None, None).unwrap_err();
+    assert!(matches!(e, AnalysisError::UnknownMineral(_)));
+    let empty = Importer {
+        label: "none".into(),
+        members: Default::default(),
+    };
+    assert!(matches!(
+        dependence(&ds, &empty, "cobalt", y(2022), None, None).unwrap_err(),
+        AnalysisError::InvalidImporter(_)
+    ));
+    assert!(Importer::resolve(&ds, "not a code").is_err());
+    assert_eq!(Importer::resolve(&ds, "usa").unwrap().label, "USA");
+    let mut bad = ds.clone();
+    bad.trade.flows[1].quantity_t = Some(f64::NAN);
+    assert!(matches!(
+        dependence(&bad, &g, "cobalt", y(2022), None, None).unwrap_err(),
+        AnalysisError::InvalidValue { .. }
+    ));
+}
+
+#[test]
+fn no_imports_is_an_answer() {
+    let ds = cobalt();
+    let d = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        Some(&Stage::Mining),
+        None,
+    )
+    .unwrap();
+    assert!(d.imports.partners.is_empty());
+    assert_eq!(d.imports.hhi_value, None);
+    // Nothing imported, exported or produced: apparent consumption 0, NIR undefined.
+    assert_eq!(d.nir, None);
+    assert!(d.balances[0].note.contains("not positive"));
+}
+
+#[test]
+fn unsorted_trade_gives_the_same_answer_and_output_serialises() {
+    let ds = cobalt();
+    let mut rev = ds.clone();
+    rev.trade.flows.reverse();
+    let a = dependence(
+        &ds,
+        &grp(&ds),
+        "cobalt",
+        y(2022),
+        None,
+        Some(&Importer::country(c("CHN"))),
+    )
+    .unwrap();
+    let b = Indexed::new(&rev)
+        .dependence(
+            &grp(&ds),
+            "cobalt",
+            y(2022),
+            None,
+            Some(&Importer::country(c("CHN"))),
+        )
+        .unwrap();
+    assert_eq!(a, b);
+    let j = serde_json::to_value(&a).unwrap();
+    assert_eq!(j["transit"]["hubs"][0]["country"], "ZAF");
+    assert_eq!(
+        j["balances"][1]["production"]["basis"],
+        "no member listed as a producer"
+    );
+}
