@@ -10,7 +10,8 @@
 //! let cod = CountryCode::try_from("COD").unwrap();
 //! assert_eq!(cod.as_str(), "COD");
 //! assert!(CountryCode::try_from("Congo").is_err());
-//! assert!(Year::try_from(2025).is_ok());
+//! assert!(Year::try_from(2025u16).is_ok());
+//! assert!(Year::try_from(1850u16).is_err());
 //! ```
 
 mod country;
