@@ -22,6 +22,7 @@
 //! mineral, stage and year, governance by country) and call its methods; the free
 //! functions build the indexes for one call.
 
+pub mod brief;
 mod concentration;
 mod context;
 pub mod criticality;

@@ -34,6 +34,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// One-screen risk briefing for a country or group: concentration, dependence,
+    /// restricted suppliers, criticality and the biggest risks.
+    Brief(commands::brief::BriefArgs),
     /// Data sources, validation and snapshot building.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -49,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         trade: cli.trade,
     };
     match cli.command {
+        Command::Brief(args) => commands::brief::run(&load::dataset(&opts)?, &args, cli.format),
         Command::Data(cmd) => commands::data::run(cmd, &opts, cli.format),
         Command::Minerals => commands::minerals::run(&load::dataset(&opts)?, cli.format),
         Command::Production(args) => {

@@ -1,3 +1,4 @@
+pub mod brief;
 pub mod data;
 pub mod minerals;
 pub mod production;

@@ -1,0 +1,451 @@
+//! The country briefing: for each watched mineral, world concentration at mining and
+//! refining, the importer's dependence and top suppliers, exposure to suppliers with export
+//! restrictions in force, criticality scores, and the biggest risks in plain words.
+//!
+//! Pure composition of the other metrics on an [`Indexed`] dataset. Nothing here fails for
+//! one mineral's missing data: each part is either a figure or the reason it is absent.
+
+mod risks;
+
+pub use risks::{rank as rank_risks, Risk, RiskDriver};
+
+use crate::concentration::{Band, Thresholds};
+use crate::criticality::EuSrParams;
+use crate::error::Result;
+use crate::{GovernanceGap, Importer, Indexed};
+use derisk_model::{CountryCode, Evidence, MeasureType, SourceId, Stage, Unit, Year};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Minerals a briefing covers unless told otherwise: the battery minerals, rare earths,
+/// and the minerals under export controls since 2023.
+pub const WATCH_LIST: [&str; 12] = [
+    "lithium",
+    "cobalt",
+    "nickel",
+    "graphite",
+    "manganese",
+    "copper",
+    "rare-earths",
+    "gallium",
+    "germanium",
+    "antimony",
+    "tungsten",
+    "platinum",
+];
+
+/// What to brief on.
+#[derive(Clone, Debug)]
+pub struct BriefOptions {
+    pub minerals: Vec<String>,
+    pub thresholds: Thresholds,
+    /// Trade year; default the latest year of the trade table.
+    pub trade_year: Option<Year>,
+    /// Restrictions in force during this year count as active; default the latest year
+    /// with production figures (the data's present, so the answer does not depend on
+    /// today's date).
+    pub as_of: Option<Year>,
+    pub eu_sr: EuSrParams,
+    pub governance_gap: GovernanceGap,
+    /// How many risks to spell out.
+    pub risks: usize,
+}
+
+impl Default for BriefOptions {
+    fn default() -> Self {
+        BriefOptions {
+            minerals: WATCH_LIST.iter().map(|s| s.to_string()).collect(),
+            thresholds: Thresholds::Doj2023,
+            trade_year: None,
+            as_of: None,
+            eu_sr: EuSrParams::default(),
+            governance_gap: GovernanceGap::default(),
+            risks: 3,
+        }
+    }
+}
+
+/// World concentration of one stage, from the strongest source's latest year.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageSummary {
+    pub stage: Stage,
+    pub year: Year,
+    pub source: SourceId,
+    pub evidence: Evidence,
+    pub unit: Unit,
+    /// HHI, 0–10,000 (a lower bound when `unlisted_share` > 0).
+    pub hhi: f64,
+    pub band: Band,
+    /// Largest producers with their share of world supply (fraction 0–1).
+    pub top: Vec<CountryShare>,
+    pub unlisted_share: f64,
+    /// Producers listed without a figure (withheld, not available).
+    pub gaps: Vec<CountryCode>,
+    /// Top producers with an export restriction on the mineral in force.
+    pub restricted: Vec<RestrictedSupplier>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CountryShare {
+    pub country: CountryCode,
+    pub share: f64,
+}
+
+/// A supplier (or producer) with an export restriction on the mineral in force in the
+/// `as_of` year.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RestrictedSupplier {
+    pub country: CountryCode,
+    /// Share of the importer's imports of the mineral (contained quantity where known,
+    /// else value), or of world supply for a producer.
+    pub share: f64,
+    /// Restriction ids from the export-restriction table, with their measure type.
+    pub measures: Vec<(String, MeasureType)>,
+}
+
+/// The importer's dependence on suppliers of one mineral.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DependenceSummary {
+    pub year: Year,
+    pub imports_kusd: f64,
+    pub imports_contained_t: f64,
+    /// Whether `suppliers` shares are of contained quantity (else of value).
+    pub shares_by_quantity: bool,
+    pub suppliers: Vec<CountryShare>,
+    /// Import HHI, 0–10,000, on the same shares.
+    pub import_hhi: Option<f64>,
+    /// Net import reliance at the stage with the most imports (fraction; negative for a
+    /// net exporter), or `None` with `nir_note` saying why.
+    pub nir: Option<f64>,
+    pub nir_stage: Option<Stage>,
+    pub nir_note: String,
+    pub restricted: Vec<RestrictedSupplier>,
+    /// Σ shares of `restricted`.
+    pub restricted_share: f64,
+}
+
+/// Criticality scores of the importer for one mineral.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CriticalitySummary {
+    /// EU supply risk (2017 guidelines), the higher of extraction and processing.
+    pub eu_sr: Option<f64>,
+    pub eu_sr_stage: Option<Stage>,
+    pub eu_sr_note: Option<String>,
+    /// GeoPolRisk (0–1), the higher of mining and refining.
+    pub geopolrisk: Option<f64>,
+    pub geopolrisk_stage: Option<Stage>,
+    pub geopolrisk_note: Option<String>,
+}
+
+/// Everything the briefing says about one mineral.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MineralBrief {
+    pub mineral: String,
+    pub name: String,
+    pub mining: Option<StageSummary>,
+    pub refining: Option<StageSummary>,
+    pub dependence: Option<DependenceSummary>,
+    pub criticality: CriticalitySummary,
+    /// Why a part is missing (no HS code carries the mineral, no production table…).
+    pub gaps: Vec<String>,
+}
+
+/// A one-screen briefing for a country or group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Brief {
+    pub importer: String,
+    pub members: Vec<CountryCode>,
+    pub trade_year: Year,
+    pub restrictions_as_of: Year,
+    pub thresholds: Thresholds,
+    pub minerals: Vec<MineralBrief>,
+    /// The biggest risks, largest first.
+    pub risks: Vec<Risk>,
+    /// Every source a figure in the briefing comes from.
+    pub sources: Vec<SourceId>,
+}
+
+impl Indexed<'_> {
+    /// Brief `importer` on `options.minerals`.
+    ///
+    /// Errors only for invalid requests (unknown mineral, empty trade table); data gaps
+    /// for one mineral are reported inside its [`MineralBrief`].
+    pub fn brief(&self, importer: &Importer, options: &BriefOptions) -> Result<Brief> {
+        let trade_year = match options.trade_year {
+            Some(y) => y,
+            None => self.trade.years().max().ok_or_else(|| {
+                crate::AnalysisError::NoFigures("the trade table is empty".into())
+            })?,
+        };
+        let as_of = options
+            .as_of
+            .or_else(|| {
+                self.ds
+                    .observations
+                    .iter()
+                    .filter(|o| o.measure == derisk_model::Measure::Production)
+                    .map(|o| o.year)
+                    .max()
+            })
+            .unwrap_or(trade_year);
+        let mut minerals = Vec::new();
+        let mut sources = BTreeSet::new();
+        for id in &options.minerals {
+            let m = self
+                .ds
+                .mineral(id)
+                .ok_or_else(|| crate::AnalysisError::UnknownMineral(id.clone()))?;
+            let b = self.mineral_brief(importer, m, trade_year, as_of, options);
+            for s in [&b.mining, &b.refining].into_iter().flatten() {
+                sources.insert(s.source.clone());
+            }
+            minerals.push(b);
+        }
+        if minerals.iter().any(|m| m.dependence.is_some()) {
+            if let Some(p) = &self.ds.trade.provenance {
+                sources.insert(p.source.clone());
+            }
+        }
+        if !self.ds.governance.is_empty() {
+            sources.insert(SourceId::new("wgi-2023"));
+        }
+        if minerals.iter().any(|m| {
+            m.dependence
+                .as_ref()
+                .is_some_and(|d| !d.restricted.is_empty())
+        }) {
+            sources.insert(SourceId::new("derisk-reference"));
+        }
+        let risks = risks::rank(&importer.label, &importer.members, &minerals, options.risks);
+        Ok(Brief {
+            importer: importer.label.clone(),
+            members: importer.members.iter().copied().collect(),
+            trade_year,
+            restrictions_as_of: as_of,
+            thresholds: options.thresholds,
+            minerals,
+            risks,
+            sources: sources.into_iter().collect(),
+        })
+    }
+
+    fn mineral_brief(
+        &self,
+        importer: &Importer,
+        m: &derisk_model::Mineral,
+        trade_year: Year,
+        as_of: Year,
+        options: &BriefOptions,
+    ) -> MineralBrief {
+        let id = m.id.as_str();
+        let mut gaps = Vec::new();
+        let mut stage =
+            |stage: Stage| match self.stage_summary(id, &stage, as_of, options.thresholds) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    gaps.push(format!("{stage}: {e}"));
+                    None
+                }
+            };
+        let mining = stage(Stage::Mining);
+        let refining = stage(Stage::Refining);
+        let dependence = match self.dependence_summary(importer, id, trade_year, as_of) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                gaps.push(format!("dependence: {e}"));
+                None
+            }
+        };
+        let criticality = self.criticality_summary(importer, id, trade_year, options);
+        MineralBrief {
+            mineral: id.to_string(),
+            name: m.name.clone(),
+            mining,
+            refining,
+            dependence,
+            criticality,
+            gaps,
+        }
+    }
+
+    /// Concentration of the latest year with production figures (not projections).
+    fn stage_summary(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        as_of: Year,
+        t: Thresholds,
+    ) -> Result<StageSummary> {
+        let years = self.production.years(mineral, stage);
+        let year = *years.last().ok_or_else(|| {
+            crate::AnalysisError::NoFigures(format!("no production figures for {mineral} {stage}"))
+        })?;
+        let sc = self.stage_concentration(mineral, stage, year, None, t)?;
+        let c = &sc.concentration;
+        let top: Vec<CountryShare> = c
+            .shares
+            .iter()
+            .take(3)
+            .map(|s| CountryShare {
+                country: s.country,
+                share: s.share,
+            })
+            .collect();
+        let restricted = self.restricted(&top, mineral, as_of);
+        Ok(StageSummary {
+            stage: stage.clone(),
+            year,
+            source: sc.source.clone(),
+            evidence: sc.evidence,
+            unit: sc.unit.clone(),
+            hhi: c.hhi,
+            band: c.band,
+            top,
+            unlisted_share: c.unlisted_share,
+            gaps: sc.gaps.iter().map(|g| g.country).collect(),
+            restricted,
+        })
+    }
+
+    /// The countries among `shares` with an export restriction on `mineral` in force
+    /// during `as_of`, with the restrictions' ids.
+    fn restricted(
+        &self,
+        shares: &[CountryShare],
+        mineral: &str,
+        as_of: Year,
+    ) -> Vec<RestrictedSupplier> {
+        shares
+            .iter()
+            .filter_map(|s| {
+                let measures: Vec<(String, MeasureType)> = self
+                    .ds
+                    .restrictions
+                    .iter()
+                    .filter(|r| {
+                        r.country == s.country
+                            && r.active_in(as_of)
+                            && r.minerals.iter().any(|m| m.as_str() == mineral)
+                    })
+                    .map(|r| (r.id.clone(), r.measure))
+                    .collect();
+                (!measures.is_empty()).then(|| RestrictedSupplier {
+                    country: s.country,
+                    share: s.share,
+                    measures,
+                })
+            })
+            .collect()
+    }
+
+    fn dependence_summary(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        year: Year,
+        as_of: Year,
+    ) -> Result<DependenceSummary> {
+        let d = self.dependence(importer, mineral, year, None, None)?;
+        let imp = &d.imports;
+        if imp.flows == 0 {
+            let codes: Vec<String> = d.carriers.iter().map(|c| c.hs.to_string()).collect();
+            return Err(crate::AnalysisError::NoFigures(format!(
+                "no imports recorded under HS {} in {year}",
+                codes.join(", ")
+            )));
+        }
+        let by_quantity = imp.contained_t > 0.0;
+        let share = |p: &crate::Partner| {
+            if by_quantity {
+                p.quantity_share
+            } else {
+                p.value_share
+            }
+        };
+        let mut suppliers: Vec<CountryShare> = imp
+            .partners
+            .iter()
+            .filter_map(|p| {
+                share(p).map(|s| CountryShare {
+                    country: p.country,
+                    share: s,
+                })
+            })
+            .collect();
+        suppliers.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.country.cmp(&b.country)));
+        let restricted = self.restricted(&suppliers, mineral, as_of);
+        let restricted_share = restricted.iter().map(|r| r.share).sum();
+        // NIR at the stage that carries most of the imports.
+        let main = d.balances.iter().max_by(|a, b| {
+            a.imports_t
+                .total_cmp(&b.imports_t)
+                .then(b.stage.cmp(&a.stage))
+        });
+        let (nir, nir_stage, nir_note) = match main {
+            Some(b) => (b.nir, Some(b.stage.clone()), b.note.clone()),
+            None => (None, None, "no stage balance".to_string()),
+        };
+        Ok(DependenceSummary {
+            year,
+            imports_kusd: imp.value_kusd,
+            imports_contained_t: imp.contained_t,
+            shares_by_quantity: by_quantity,
+            import_hhi: if by_quantity {
+                imp.hhi_quantity
+            } else {
+                imp.hhi_value
+            },
+            suppliers: suppliers.into_iter().take(3).collect(),
+            nir,
+            nir_stage,
+            nir_note,
+            restricted,
+            restricted_share,
+        })
+    }
+
+    fn criticality_summary(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        year: Year,
+        options: &BriefOptions,
+    ) -> CriticalitySummary {
+        let (eu_sr, eu_sr_stage, eu_sr_note) =
+            match self.eu_supply_risk(importer, mineral, year, &options.eu_sr) {
+                Ok(a) => {
+                    let note = a.sr.is_none().then(|| {
+                        [&a.extraction, &a.processing]
+                            .iter()
+                            .filter_map(|s| s.reason.as_ref().map(|r| format!("{}: {r}", s.stage)))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    });
+                    (a.sr, a.kept, note)
+                }
+                Err(e) => (None, None, Some(e.to_string())),
+            };
+        let mut best: Option<(f64, Stage)> = None;
+        let mut notes = Vec::new();
+        for stage in [Stage::Mining, Stage::Refining] {
+            match self.geopolrisk(importer, mineral, &stage, year, options.governance_gap) {
+                Ok(a) => match a.result {
+                    Some(r) if best.as_ref().is_none_or(|(s, _)| r.score > *s) => {
+                        best = Some((r.score, stage))
+                    }
+                    Some(_) => {}
+                    None => notes.push(format!("{stage}: {}", a.reason.unwrap_or_default())),
+                },
+                Err(e) => notes.push(format!("{stage}: {e}")),
+            }
+        }
+        CriticalitySummary {
+            eu_sr,
+            eu_sr_stage,
+            eu_sr_note,
+            geopolrisk: best.as_ref().map(|b| b.0),
+            geopolrisk_stage: best.map(|b| b.1),
+            geopolrisk_note: (!notes.is_empty()).then(|| notes.join("; ")),
+        }
+    }
+}
