@@ -329,7 +329,7 @@ impl Indexed<'_> {
                     })
                     .map(|r| (r.id.clone(), r.measure))
                     .collect();
-                (!measures.is_empty()).then(|| RestrictedSupplier {
+                (!measures.is_empty()).then_some(RestrictedSupplier {
                     country: s.country,
                     share: s.share,
                     measures,
