@@ -1,11 +1,17 @@
 //! Importers return `Ok` or `Err` on any input and never panic: arbitrary bytes, and
 //! CSV-shaped text built from tokens that real files contain (and break on).
 //!
-//! Add other importers here with one more `proptest!` block each.
+//! Every importer of the crate is here: BACI, WGI (three forms), USGS, World Mining Data,
+//! IEA (workbook and extract), bleecam capacity, EU factsheet shares, and the readers of
+//! the project's own reference tables.
 
 use derisk_data::baci::{read_baci, BaciFilter};
+use derisk_data::commodities::CommodityMap;
+use derisk_data::processing::{import_bleecam_capacity, import_eu_factsheet_shares, Alpha2Map};
 use derisk_data::wgi::{read_political_stability, read_wgi_long, read_wgi_wide};
+use derisk_data::{iea, reference, usgs, wmd};
 use derisk_data::{CountryResolver, ImportContext, ImportOptions};
+use derisk_model::Mineral;
 use derisk_model::Year;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -28,6 +34,23 @@ fn resolver() -> &'static CountryResolver {
     })
 }
 
+fn minerals() -> &'static [Mineral] {
+    static M: OnceLock<Vec<Mineral>> = OnceLock::new();
+    M.get_or_init(|| reference::minerals().expect("embedded minerals"))
+}
+
+fn alpha2() -> &'static Alpha2Map {
+    static A: OnceLock<Alpha2Map> = OnceLock::new();
+    A.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/iso3166_countries.csv"
+        );
+        Alpha2Map::from_iso_list("iso3166_countries.csv", std::fs::File::open(path).unwrap())
+            .expect("alpha-2 map")
+    })
+}
+
 /// Run `f` with a strict and a lenient context.
 fn with_contexts(mut f: impl FnMut(&ImportContext)) {
     for skip in [false, true] {
@@ -36,14 +59,22 @@ fn with_contexts(mut f: impl FnMut(&ImportContext)) {
         };
         let ctx = ImportContext {
             countries: resolver(),
-            minerals: &[],
+            minerals: minerals(),
             options: &options,
         };
         f(&ctx);
     }
 }
 
-const HEADERS: [&str; 5] = [
+const HEADERS: [&str; 13] = [
+    "edition,commodity,table,units,country,is_aggregate,prod_2024,prod_2024_flag,prod_2025e,prod_2025e_flag,capacity_2025,reserves,reserves_flag,prod_2024_raw,prod_2025e_raw,reserves_raw,note,source_pdf",
+    "commodity,category,country,country_un_m49,iso3,year,value,unit,data_quality",
+    "time_period,process,location,material,capacity,notes",
+    "id,material,producer_1,producer_2,producer_1_percentage,producer_2_percentage,cummulated_percentage",
+    "id,country,minerals,hs,measure,start,end,summary,source_url",
+    "id,name,description,as_of,source_url",
+    "id,publisher,title,edition,licence,attribution,url,taken,caveats",
+    "mineral,hs,description,stage,content_factor,factor_basis",
     "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t",
     "\u{feff}\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"1996\",\"2022\",",
     "iso3,country,year,VA_est,PV_est,GE_est,RQ_est,RL_est,CC_est,mean6_est",
@@ -51,7 +82,7 @@ const HEADERS: [&str; 5] = [
     "a,b",
 ];
 
-const TOKENS: [&str; 40] = [
+const TOKENS: [&str; 56] = [
     "",
     "NA",
     "#N/A",
@@ -79,6 +110,22 @@ const TOKENS: [&str; 40] = [
     "R20",
     "PUS",
     "chn",
+    "MCS 2026",
+    "cobalt",
+    "Cobalt",
+    "Congo (Kinshasa)",
+    "world",
+    "other",
+    "withheld",
+    "not_available",
+    "greater_than",
+    "metr. t",
+    "e",
+    "CN",
+    "mining",
+    "ban",
+    "2023-08-01",
+    "2023-02-30",
     "ÄÖÜ",
     "283691",
     "12345",
@@ -144,12 +191,25 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn all_importers(input: &[u8]) {
+    let map = CommodityMap::embedded().expect("embedded commodity map");
     with_contexts(|ctx| {
         let _ = read_baci("fuzz", input, ctx, &BaciFilter::default(), &mut |_| {});
         let _ = read_wgi_wide("fuzz", input, ctx);
         let _ = read_wgi_long("fuzz", input, ctx);
         let _ = read_political_stability("fuzz", input, ctx);
+        let _ = usgs::import("fuzz", input, ctx, &map);
+        let _ = wmd::import("fuzz", input, ctx, &map);
+        let _ = iea::import_iea_extract("fuzz", input, ctx);
+        let _ = iea::import_iea_workbook_reader("fuzz", input, ctx);
+        let _ = import_bleecam_capacity("fuzz", input, "gallium", alpha2(), ctx);
+        let _ = import_eu_factsheet_shares("fuzz", input, ctx);
     });
+    let _ = reference::restrictions_from_reader("fuzz", input, resolver(), minerals());
+    let _ = reference::groups_from_readers("fuzz", input, "fuzz", input, resolver());
+    let _ = reference::sources_from_reader("fuzz", input);
+    let _ = reference::minerals_from_readers("fuzz", input, "fuzz", input);
+    let _ = reference::eol_rir_from_commodity_map("fuzz", input);
+    let _ = CommodityMap::from_reader("fuzz", input);
 }
 
 proptest! {
