@@ -44,7 +44,7 @@ pub fn emit<T: Serialize>(format: Format, report: &Report<T>) -> Result<()> {
             writeln!(out)?;
         }
         Format::Csv => {
-            let (header, rows) = flatten(report.records)?;
+            let (header, rows) = flatten(report.records, false)?;
             let mut w = csv::Writer::from_writer(out);
             w.write_record(&header)?;
             for r in rows {
@@ -53,7 +53,7 @@ pub fn emit<T: Serialize>(format: Format, report: &Report<T>) -> Result<()> {
             w.flush()?;
         }
         Format::Table => {
-            let (header, rows) = flatten(report.records)?;
+            let (header, rows) = flatten(report.records, true)?;
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED);
             t.set_header(header);
@@ -71,8 +71,12 @@ pub fn emit<T: Serialize>(format: Format, report: &Report<T>) -> Result<()> {
 }
 
 /// Records as a header and string rows, columns in field order. Nested values are shown as
-/// compact JSON; null as an empty cell (never as 0).
-pub fn flatten<T: Serialize>(records: &[T]) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+/// compact JSON; null as an empty cell (never as 0). `round` shortens floats for reading
+/// (tables); CSV keeps full precision.
+pub fn flatten<T: Serialize>(
+    records: &[T],
+    round: bool,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let mut header: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     for r in records {
@@ -83,17 +87,17 @@ pub fn flatten<T: Serialize>(records: &[T]) -> Result<(Vec<String>, Vec<Vec<Stri
         if header.is_empty() {
             header = map.keys().cloned().collect();
         }
-        rows.push(map.values().map(cell).collect());
+        rows.push(map.values().map(|v| cell(v, round)).collect());
     }
     Ok((header, rows))
 }
 
-fn cell(v: &Value) -> String {
+fn cell(v: &Value, round: bool) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         Value::Number(n) => match n.as_f64() {
-            Some(x) if n.is_f64() => readable(x),
+            Some(x) if round && n.is_f64() => readable(x),
             _ => n.to_string(),
         },
         Value::Bool(b) => b.to_string(),

@@ -175,3 +175,29 @@ fn data_check_reports_no_problems_on_embedded_data() {
     assert!(doc["observations"].as_u64().unwrap() > 10_000);
     assert!(doc["trade_flows"].as_u64().unwrap() > 190_000);
 }
+
+#[test]
+fn csv_keeps_full_precision_while_the_table_rounds() {
+    let out = derisk(&[
+        "production",
+        "--mineral",
+        "cobalt",
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let cod = text.lines().find(|l| l.starts_with("COD,")).unwrap();
+    // 230,000 / 310,000 to full double precision.
+    assert!(
+        cod.contains(&(230_000.0f64 / 310_000.0).to_string()),
+        "{cod}"
+    );
+    let out = derisk(&["production", "--mineral", "cobalt", "--year", "2025"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("0.7419") && !text.contains("0.7419354838709677"),
+        "{text}"
+    );
+}

@@ -123,7 +123,7 @@ pub fn run(ds: &Dataset, args: &BriefArgs, format: Format) -> Result<()> {
         }
         Format::Csv => {
             let rows: Vec<Row> = brief.minerals.iter().map(row).collect();
-            let (header, cells) = crate::output::flatten(&rows)?;
+            let (header, cells) = crate::output::flatten(&rows, false)?;
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record(&header)?;
             for r in cells {
