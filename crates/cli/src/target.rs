@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 /// A country or a set of countries, with the label shown in output.
 #[derive(Clone, Debug)]
-#[allow(dead_code)] // used by the analysis commands
 pub struct Target {
     pub label: String,
     pub members: BTreeSet<CountryCode>,
@@ -15,7 +14,6 @@ pub struct Target {
     pub is_group: bool,
 }
 
-#[allow(dead_code)]
 pub fn parse(ds: &Dataset, text: &str) -> anyhow::Result<Target> {
     let t = text.trim();
     if let Some(g) = ds.groups.iter().find(|g| g.id.eq_ignore_ascii_case(t)) {
