@@ -44,6 +44,12 @@ enum Command {
     Minerals,
     /// Production by country for a mineral, stage and year, with flags and sources.
     Production(commands::production::ProductionArgs),
+    /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
+    Concentration(commands::concentration::ConcentrationArgs),
+    /// Import dependence of a country or group on its suppliers, by mineral.
+    Dependence(commands::dependence::DependenceArgs),
+    /// Criticality indicators: EU supply risk, GeoPolRisk, USGS-style disruption potential.
+    Criticality(commands::criticality::CriticalityArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -57,6 +63,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Minerals => commands::minerals::run(&load::dataset(&opts)?, cli.format),
         Command::Production(args) => {
             commands::production::run(&load::dataset(&opts)?, &args, cli.format)
+        }
+        Command::Concentration(args) => {
+            commands::concentration::run(&load::dataset(&opts)?, &args, cli.format)
+        }
+        Command::Dependence(args) => {
+            commands::dependence::run(&load::dataset(&opts)?, &args, cli.format)
+        }
+        Command::Criticality(args) => {
+            commands::criticality::run(&load::dataset(&opts)?, &args, cli.format)
         }
     }
 }
