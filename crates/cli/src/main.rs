@@ -1,5 +1,6 @@
 //! `derisk`: critical-mineral supply-chain risk from the command line.
 
+mod args;
 mod commands;
 mod load;
 mod output;

@@ -2,6 +2,8 @@
 //! data (`eu27`, `quad`, `msp`…), or a comma-separated list of ISO3 codes.
 
 use crate::usage;
+use anyhow::Result;
+use derisk_analysis::Importer;
 use derisk_model::{CountryCode, Dataset};
 use std::collections::BTreeSet;
 
@@ -54,4 +56,16 @@ pub fn parse(ds: &Dataset, text: &str) -> anyhow::Result<Target> {
         is_group: members.len() > 1,
         members,
     })
+}
+
+/// An importer (or focus) parsed from the command line: ISO3, group id or comma list.
+pub fn importer(ds: &Dataset, text: &str) -> Result<(Importer, bool)> {
+    let t = parse(ds, text)?;
+    Ok((
+        Importer {
+            label: t.label,
+            members: t.members,
+        },
+        t.is_group,
+    ))
 }

@@ -1,33 +1,16 @@
 //! `derisk brief <country or group>`: the one-screen risk briefing, the main job.
 
+use crate::args::ThresholdSet;
 use crate::output::{readable, Format};
 use crate::{target, usage};
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use derisk_analysis::brief::{Brief, BriefOptions, MineralBrief, StageSummary, WATCH_LIST};
 use derisk_analysis::{Importer, Indexed, Thresholds};
 use derisk_model::{Dataset, Year};
 use serde::Serialize;
 use std::io::Write;
-
-/// HHI threshold sets.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ThresholdSet {
-    /// DOJ/FTC 2010: <1,500 / 1,500–2,500 / >2,500.
-    Doj2010,
-    /// DOJ/FTC 2023: >1,800 highly concentrated.
-    Doj2023,
-}
-
-impl From<ThresholdSet> for Thresholds {
-    fn from(t: ThresholdSet) -> Thresholds {
-        match t {
-            ThresholdSet::Doj2010 => Thresholds::Doj2010,
-            ThresholdSet::Doj2023 => Thresholds::Doj2023,
-        }
-    }
-}
 
 #[derive(Args)]
 pub struct BriefArgs {
@@ -71,19 +54,7 @@ pub fn run(ds: &Dataset, args: &BriefArgs, format: Format) -> Result<()> {
         options.minerals = args.minerals.clone();
     }
     let idx = Indexed::new(ds);
-    if let Some(y) = args.year {
-        let years: Vec<Year> = idx.trade.years().collect();
-        match Year::try_from(y) {
-            Ok(y) if years.contains(&y) => options.trade_year = Some(y),
-            _ => {
-                let list: Vec<String> = years.iter().map(Year::to_string).collect();
-                return usage::fail(format!(
-                    "no trade in {y}; trade years: {} (load other years with --trade FILE)",
-                    list.join(", ")
-                ));
-            }
-        }
-    }
+    options.trade_year = Some(usage::trade_year(&idx, args.year)?.0);
     if let Some(y) = args.as_of {
         options.as_of = Some(Year::try_from(y).or_else(|_| {
             usage::fail(format!(
@@ -91,7 +62,9 @@ pub fn run(ds: &Dataset, args: &BriefArgs, format: Format) -> Result<()> {
             ))
         })?);
     }
-    let brief = idx.brief(&importer, &options)?;
+    let brief = idx
+        .brief(&importer, &options)
+        .map_err(|e| usage::analysis_error(&idx, e))?;
     let name = match (target.is_group, target.members.first()) {
         (false, Some(c)) if target.members.len() == 1 => {
             ds.country(*c).map(|c| c.name.clone()).unwrap_or_default()

@@ -2,11 +2,13 @@
 //! with its band under a named set of merger guidelines, top-k, N-1), or its trend over
 //! every (year, source). Withheld countries are listed as coverage gaps, never as zero.
 
+use crate::args::ThresholdSet;
 use crate::output::{emit, readable, Format, Report};
 use crate::usage;
+use crate::usage::analysis_error;
 use anyhow::Result;
-use clap::{Args, ValueEnum};
-use derisk_analysis::{AnalysisError, Indexed, StageConcentration, Thresholds};
+use clap::Args;
+use derisk_analysis::{Indexed, StageConcentration, Thresholds};
 use derisk_model::{Area, Dataset, Mineral, Stage, Year};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -36,22 +38,6 @@ pub struct ConcentrationArgs {
     pub trend: bool,
 }
 
-/// The HHI threshold sets offered on the command line.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ThresholdSet {
-    Doj2010,
-    Doj2023,
-}
-
-impl From<ThresholdSet> for Thresholds {
-    fn from(t: ThresholdSet) -> Thresholds {
-        match t {
-            ThresholdSet::Doj2010 => Thresholds::Doj2010,
-            ThresholdSet::Doj2023 => Thresholds::Doj2023,
-        }
-    }
-}
-
 /// One country of the concentration: a share of the denominator, or a gap without one.
 #[derive(Serialize)]
 pub struct ShareRow {
@@ -63,39 +49,6 @@ pub struct ShareRow {
     pub unit: String,
     pub flag: String,
     pub source: String,
-}
-
-/// An analysis error as the CLI reports it: the user's mistakes (unknown mineral or
-/// importer, a year or stage without data, bad parameters) become usage errors (exit 2);
-/// anything else stays an internal error (exit 1).
-pub(crate) fn analysis_error(ix: &Indexed, e: AnalysisError) -> anyhow::Error {
-    let ds = ix.ds;
-    let msg = match &e {
-        AnalysisError::UnknownMineral(_) => {
-            let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-            format!("{e}; valid minerals: {}", ids.join(", "))
-        }
-        AnalysisError::InvalidImporter(_) => {
-            let groups: Vec<&str> = ds.groups.iter().map(|g| g.id.as_str()).collect();
-            format!("{e}; groups: {}", groups.join(", "))
-        }
-        AnalysisError::NoTradeForYear(_) => {
-            let years: Vec<String> = ix.trade.years().map(|y| y.to_string()).collect();
-            format!("{e}; years with trade: {}", years.join(", "))
-        }
-        AnalysisError::NoHsCarriers { .. } => {
-            let ids: Vec<&str> = ds
-                .minerals
-                .iter()
-                .filter(|m| !m.hs.is_empty())
-                .map(|m| m.id.as_str())
-                .collect();
-            format!("{e}; minerals with HS codes: {}", ids.join(", "))
-        }
-        AnalysisError::NoFigures(_) | AnalysisError::InvalidParameter { .. } => e.to_string(),
-        _ => return anyhow::Error::new(e),
-    };
-    usage::UsageError(msg).into()
 }
 
 /// The stage asked for, or by default mining, else refining, else the mineral's first.

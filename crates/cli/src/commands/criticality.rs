@@ -2,10 +2,11 @@
 //! USGS-style disruption potential (mining and refining) for an importer, each with its
 //! citation and the countries whose governance score was imputed.
 
-use super::concentration::analysis_error;
-use super::dependence::{importer, trade_year};
 use crate::output::{emit, readable, Format, Report};
+use crate::target::importer;
 use crate::usage;
+use crate::usage::analysis_error;
+use crate::usage::trade_year;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use derisk_analysis::criticality::{

@@ -2,13 +2,14 @@
 //! (shares by contained quantity and by value, import HHI, net import reliance, transit
 //! hubs), or one summary row per mineral traded under HS codes.
 
-use super::concentration::analysis_error;
 use crate::output::{emit, readable, Format, Report};
-use crate::{target, usage};
+use crate::target::importer;
+use crate::usage;
+use crate::usage::{analysis_error, trade_year};
 use anyhow::Result;
 use clap::Args;
 use derisk_analysis::{Dependence, Importer, Indexed};
-use derisk_model::{Dataset, Mineral, Stage, Year};
+use derisk_model::{Dataset, Mineral, Stage};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -64,46 +65,6 @@ pub struct SummaryRow {
     /// Fraction of imports (contained quantity) from the focus.
     pub focus_share: Option<f64>,
     pub note: Option<String>,
-}
-
-/// An importer (or focus) parsed from the command line: ISO3, group id or comma list.
-pub(crate) fn importer(ds: &Dataset, text: &str) -> Result<(Importer, bool)> {
-    let t = target::parse(ds, text)?;
-    Ok((
-        Importer {
-            label: t.label,
-            members: t.members,
-        },
-        t.is_group,
-    ))
-}
-
-/// The trade year asked for (checked against the trade table) or the latest one.
-pub(crate) fn trade_year(ix: &Indexed, year: Option<u16>) -> Result<(Year, String)> {
-    let years: Vec<Year> = ix.trade.years().collect();
-    let list = || {
-        years
-            .iter()
-            .map(Year::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match year {
-        Some(y) => match Year::try_from(y) {
-            Ok(y) if years.contains(&y) => Ok((y, "requested".into())),
-            _ => usage::fail(format!(
-                "no trade flows for {y}; years with trade: {} (use --trade FILE for other years)",
-                list()
-            )),
-        },
-        None => match years.last() {
-            Some(y) => Ok((
-                *y,
-                "latest year in the trade table; --year to choose".into(),
-            )),
-            None => anyhow::bail!("the trade table is empty"),
-        },
-    }
 }
 
 /// A stage among the stages of the HS codes that carry the minerals considered.

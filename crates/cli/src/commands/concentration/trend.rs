@@ -1,8 +1,9 @@
 //! `derisk concentration --trend`: the concentration of every (year, source) with figures.
 
-use super::{analysis_error, attribution, thresholds_json, thresholds_name, ConcentrationArgs};
+use super::{attribution, thresholds_json, thresholds_name, ConcentrationArgs};
 use crate::output::{emit, Format, Report};
 use crate::usage;
+use crate::usage::analysis_error;
 use anyhow::Result;
 use derisk_analysis::{Indexed, Thresholds};
 use derisk_model::{Mineral, Stage};
