@@ -179,7 +179,7 @@ pub fn concentration(
     // bit-identical under reordering.
     let mut sorted = figures.to_vec();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let listed_total: f64 = sorted.iter().map(|f| f.1).sum();
+    let listed_total: f64 = sorted.iter().map(|f| f.1).fold(0.0, |a, b| a + b);
     if listed_total <= 0.0 {
         return Err(AnalysisError::NoSupply(if figures.is_empty() {
             "no country figures".into()
@@ -213,15 +213,23 @@ pub fn concentration(
         })
         .collect();
 
-    let listed_share: f64 = shares.iter().map(|s| s.share).sum();
+    let listed_share: f64 = shares.iter().map(|s| s.share).fold(0.0, |a, b| a + b);
     let unlisted_share = match denominator {
         Denominator::SumOfListed => 0.0,
         _ => (1.0 - listed_share).max(0.0),
     };
-    let hhi = 10_000.0 * shares.iter().map(|s| s.share * s.share).sum::<f64>();
+    let hhi = 10_000.0
+        * shares
+            .iter()
+            .map(|s| s.share * s.share)
+            .fold(0.0, |a, b| a + b);
     let hhi_upper = hhi + 10_000.0 * unlisted_share * unlisted_share;
     let top1_share = shares[0].share;
-    let top3_share = shares.iter().take(3).map(|s| s.share).sum();
+    let top3_share = shares
+        .iter()
+        .take(3)
+        .map(|s| s.share)
+        .fold(0.0, |a, b| a + b);
     let mut cumulative = 0.0;
     let mut countries_for_90pct = None;
     for (i, s) in shares.iter().enumerate() {

@@ -189,8 +189,14 @@ impl SideAcc {
 
     fn finish(self) -> TradeSide {
         let mut partners: Vec<Partner> = self.by.into_values().collect();
-        let value: f64 = partners.iter().map(|p| p.value_kusd).sum();
-        let qty: f64 = partners.iter().map(|p| p.contained_t).sum();
+        let value: f64 = partners
+            .iter()
+            .map(|p| p.value_kusd)
+            .fold(0.0, |a, b| a + b);
+        let qty: f64 = partners
+            .iter()
+            .map(|p| p.contained_t)
+            .fold(0.0, |a, b| a + b);
         let mut hv = 0.0;
         let mut hq = 0.0;
         for p in &mut partners {

@@ -159,7 +159,7 @@ pub fn demand_for(ds: &Dataset, mineral: &str, year: Year) -> Option<f64> {
         .collect();
     match rows.iter().find(|d| d.sector.eq_ignore_ascii_case("total")) {
         Some(t) => Some(t.value_kt),
-        None => Some(rows.iter().map(|d| d.value_kt).sum()),
+        None => Some(rows.iter().map(|d| d.value_kt).fold(0.0, |a, b| a + b)),
     }
 }
 
@@ -280,7 +280,7 @@ impl Indexed<'_> {
             )));
         }
         let shares = figs.unit == Unit::ShareOfWorld;
-        let listed: f64 = figures.iter().map(|f| f.1).sum();
+        let listed: f64 = figures.iter().map(|f| f.1).fold(0.0, |a, b| a + b);
         let (total, denominator) = if shares {
             (Some(1.0), Denominator::SharesOfWorld)
         } else if let Some(w) = world {

@@ -121,7 +121,7 @@ fn coverage(ds: &Dataset) -> Vec<Coverage> {
                 .iter()
                 .filter(|o| o.area != Area::World)
                 .filter_map(|o| o.value)
-                .sum();
+                .fold(0.0, |a, b| a + b);
             let world = obs
                 .iter()
                 .find(|o| o.area == Area::World)

@@ -265,7 +265,7 @@ pub fn import_bleecam_capacity<R: Read>(
     let year = Year::try_from(BLEECAM_PRESENT_YEAR).map_err(|e| format_error(file, e))?;
     let mut observations = Vec::new();
     for ((stage, country, basis), parts) in groups {
-        let value: f64 = parts.iter().map(|p| p.value).sum();
+        let value: f64 = parts.iter().map(|p| p.value).fold(0.0, |a, b| a + b);
         let describe = |p: &Part| {
             format!(
                 "line {}: process {:?}, material {:?}, {} kg/yr; {}",

@@ -60,7 +60,7 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
             *by_exporter.entry(f.exporter).or_default() += q * factors[&f.hs];
         }
         report.rows_kept += used;
-        let world: f64 = by_exporter.values().sum();
+        let world: f64 = by_exporter.values().fold(0.0, |a, b| a + b);
         let codes: Vec<String> = factors.keys().map(HsCode::to_string).collect();
         let codes = codes.join(";");
         if world <= 0.0 || !world.is_finite() {

@@ -374,7 +374,7 @@ impl Indexed<'_> {
             .collect();
         suppliers.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.country.cmp(&b.country)));
         let restricted = self.restricted(&suppliers, mineral, as_of);
-        let restricted_share = restricted.iter().map(|r| r.share).sum();
+        let restricted_share = restricted.iter().map(|r| r.share).fold(0.0, |a, b| a + b);
         // NIR at the stage that carries most of the imports.
         let main = d.balances.iter().max_by(|a, b| {
             a.imports_t

@@ -337,7 +337,7 @@ impl Indexed<'_> {
         for p in &dep.imports.partners {
             quantities.push((p.country, p.contained_t, false));
         }
-        let total: f64 = quantities.iter().map(|q| q.1).sum();
+        let total: f64 = quantities.iter().map(|q| q.1).fold(0.0, |a, b| a + b);
         if total <= 0.0 {
             out.reason = Some("sourcing: no production and no imports with a quantity".into());
             return Ok(out);
