@@ -1,47 +1,18 @@
 //! BACI importer: fixtures for every rejection, gzip handling, and the real files when
 //! DERISK_RAW_DATA is set.
 
+mod common;
+use common::{fixture_resolver, raw_dir, real_resolver};
+
 use derisk_data::baci::{read_baci, read_baci_path, BaciFilter};
 use derisk_data::{CountryResolver, ImportContext, ImportError, ImportOptions};
 use derisk_model::{CountryCode, HsCode, TradeTable, Year};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baci");
-
-fn raw_dir() -> Option<PathBuf> {
-    match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
-        }
-    }
-}
-
-/// A resolver over a small country list: the codes the fixtures use plus every alias target
-/// (the alias table is checked against the list when loaded).
-fn fixture_resolver() -> CountryResolver {
-    // The whole ISO list (fixture copy, MIT, npm i18n-iso-countries): the embedded aliases
-    // name codes all over it.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/iso3166_countries.csv"
-    );
-    CountryResolver::from_iso_list("iso3166_countries.csv", std::fs::File::open(path).unwrap())
-        .expect("fixture country list")
-        .0
-}
-
-fn real_resolver(raw: &Path) -> CountryResolver {
-    let path = raw.join("countries/iso3166_countries.csv");
-    let f = std::fs::File::open(&path).expect("iso3166 list");
-    CountryResolver::from_iso_list(&path.display().to_string(), f)
-        .expect("country list")
-        .0
-}
 
 fn read_fixture(
     name: &str,

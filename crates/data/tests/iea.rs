@@ -2,6 +2,9 @@
 //! fixture workbook and on the real files (when `DERISK_RAW_DATA` is set), and the
 //! cross-check of shares against the project's share table.
 
+mod common;
+use common::raw_dir;
+
 use derisk_data::iea::{
     import_iea_extract, import_iea_extract_path, import_iea_workbook, import_iea_workbook_reader,
     SCENARIO_HISTORICAL, SECTOR_TOTAL,
@@ -11,16 +14,6 @@ use derisk_model::{
     Area, Basis, Flag, Measure, Mineral, MineralForm, MineralId, Observation, Stage, Unit, Year,
 };
 use std::path::{Path, PathBuf};
-
-fn raw_dir() -> Option<PathBuf> {
-    match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
-        }
-    }
-}
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

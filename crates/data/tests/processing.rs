@@ -1,6 +1,9 @@
 //! Tests of the processing-stage importers (BLEECAM capacity, EU 2020 factsheet shares) on
 //! small fixtures, and on the real files when `DERISK_RAW_DATA` is set.
 
+mod common;
+use common::raw_dir;
+
 use derisk_data::processing::{
     import_bleecam_capacity, import_bleecam_capacity_path, import_eu_factsheet_shares,
     import_eu_factsheet_shares_path, trim_notes, Alpha2Map,
@@ -11,16 +14,6 @@ use derisk_model::{
     Observation, Stage, Unit,
 };
 use std::path::{Path, PathBuf};
-
-fn raw_dir() -> Option<PathBuf> {
-    match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
-        }
-    }
-}
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

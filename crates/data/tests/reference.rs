@@ -1,6 +1,9 @@
 //! Tests of the hand-encoded reference tables: the embedded tables parse, malformed input
 //! fails with the right error naming file and line, and the key facts are encoded.
 
+mod common;
+use common::raw_dir;
+
 use derisk_data::error::ImportError;
 use derisk_data::reference;
 use derisk_data::CountryResolver;
@@ -17,16 +20,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn open(name: &str) -> File {
     File::open(fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
-}
-
-fn raw_dir() -> Option<PathBuf> {
-    match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
-        }
-    }
 }
 
 /// A resolver over the countries the embedded tables use (a subset of the ISO list).

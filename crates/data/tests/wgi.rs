@@ -1,6 +1,9 @@
 //! WGI importers: bulk (wide), long and Political Stability files, on fixtures and, when
 //! DERISK_RAW_DATA is set, on the real files.
 
+mod common;
+use common::{fixture_resolver, raw_dir, real_resolver};
+
 use derisk_data::wgi::{
     compare_estimates, read_political_stability_path, read_wgi_long_path, read_wgi_wide_path,
     PV_MISATTRIBUTED,
@@ -8,42 +11,11 @@ use derisk_data::wgi::{
 use derisk_data::{CountryResolver, ImportContext, ImportError, ImportOptions};
 use derisk_model::{CountryCode, GovernanceDimension, GovernanceRecord, ImportReport, Year};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/wgi");
 
 type Read = fn(&Path, &ImportContext) -> derisk_data::Result<(Vec<GovernanceRecord>, ImportReport)>;
-
-fn raw_dir() -> Option<PathBuf> {
-    match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
-        }
-    }
-}
-
-/// A small country list: the fixtures' codes plus every alias target.
-fn fixture_resolver() -> CountryResolver {
-    // The whole ISO list (fixture copy, MIT, npm i18n-iso-countries): the embedded aliases
-    // name codes all over it.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/iso3166_countries.csv"
-    );
-    CountryResolver::from_iso_list("iso3166_countries.csv", std::fs::File::open(path).unwrap())
-        .expect("fixture country list")
-        .0
-}
-
-fn real_resolver(raw: &Path) -> CountryResolver {
-    let path = raw.join("countries/iso3166_countries.csv");
-    let f = std::fs::File::open(&path).expect("iso3166 list");
-    CountryResolver::from_iso_list(&path.display().to_string(), f)
-        .expect("country list")
-        .0
-}
 
 fn run(
     read: Read,
