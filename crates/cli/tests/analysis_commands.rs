@@ -436,3 +436,38 @@ fn cobalt_concentration_json_snapshot() {
     let doc = json(&["concentration", "--mineral", "cobalt", "--year", "2025"]);
     insta::assert_json_snapshot!("concentration_cobalt_2025", doc);
 }
+
+#[test]
+fn eu_classification_needs_sr_and_the_users_ei() {
+    let base = [
+        "criticality",
+        "--importer",
+        "eu27",
+        "--mineral",
+        "cobalt",
+        "--format",
+        "json",
+    ];
+    let without = json(&base);
+    let sr = f(&without["eu_sr"]["sr"]);
+    let class = &without["eu_classification"];
+    assert!(class["ei"].is_null());
+    if sr >= 1.0 {
+        assert!(class["critical"].is_null(), "undecided without EI: {class}");
+    }
+    let mut with_high: Vec<&str> = base.to_vec();
+    with_high.extend(["--ei", "5.9"]);
+    let high = json(&with_high);
+    assert_eq!(
+        high["eu_classification"]["critical"],
+        Value::Bool(sr >= 1.0)
+    );
+    let mut with_low: Vec<&str> = base.to_vec();
+    with_low.extend(["--ei", "1.0"]);
+    assert_eq!(
+        json(&with_low)["eu_classification"]["critical"],
+        Value::Bool(false)
+    );
+    let err = usage_error(&["criticality", "--importer", "eu27", "--ei", "-1"]);
+    assert!(err.contains("--ei"), "{err}");
+}

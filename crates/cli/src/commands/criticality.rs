@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 mod params;
 
-use params::{load_params, params_for, Override};
+use params::{ei_for, load_params, params_for, Override};
 
 #[derive(Args)]
 pub struct CriticalityArgs {
@@ -42,8 +42,12 @@ pub struct CriticalityArgs {
     /// record.
     #[arg(long, value_name = "F")]
     pub eol_rir: Option<f64>,
+    /// EU economic importance (EI) for every mineral, used only to classify: critical
+    /// when SR ≥ 1 and EI ≥ 2.8 (2017 guidelines). derisk does not compute EI.
+    #[arg(long, value_name = "F")]
+    pub ei: Option<f64>,
     /// JSON or CSV file of EU SR parameters per mineral (si_sr, eol_rir, t_agreement,
-    /// trade_agreement_partners); its values win over --si-sr and --eol-rir.
+    /// trade_agreement_partners, ei); its values win over --si-sr, --eol-rir and --ei.
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
     /// Suppliers without a governance estimate: the middle of the scale, the worst score,
@@ -388,6 +392,9 @@ pub fn run(ds: &Dataset, args: &CriticalityArgs, format: Format) -> Result<()> {
             return usage::fail(format!("{flag} {x}: expected a number in [0, 1]"));
         }
     }
+    if let Some(x) = args.ei.filter(|x| !(x.is_finite() && *x >= 0.0)) {
+        return usage::fail(format!("--ei {x}: expected a non-negative number"));
+    }
     let file = match &args.params {
         Some(p) => load_params(ds, p)?,
         None => BTreeMap::new(),
@@ -457,6 +464,7 @@ fn one(req: &Request, m: &Mineral, format: Format) -> Result<()> {
         "governance_gap": GovernanceGap::from(args.governance_gap),
         "params_file": args.params.as_ref().map(|p| p.display().to_string()),
         "eu_sr": a.eu,
+        "eu_classification": EuClassification::new(a.eu.sr, ei_for(args, file, m.id.as_str())),
         "geopolrisk": gpr,
         "disruption_potential": dp,
         "imputed_governance": imputed,
@@ -486,6 +494,10 @@ pub struct MineralRow {
     pub mineral: String,
     pub eu_sr: Option<f64>,
     pub eu_sr_stage: Option<String>,
+    /// Economic importance given by the user, if any.
+    pub ei: Option<f64>,
+    /// EU classification (SR ≥ 1 and EI ≥ 2.8); empty when it cannot be decided.
+    pub critical: Option<bool>,
     pub geopolrisk_mining: Option<f64>,
     pub geopolrisk_refining: Option<f64>,
     pub dp_mining: Option<f64>,
@@ -509,6 +521,33 @@ fn short_reason(r: &str) -> String {
             s.push('…');
         }
         s
+    }
+}
+
+/// The EU list's rule: a material is critical when SR ≥ 1 and EI ≥ 2.8 (European
+/// Commission 2017 guidelines). derisk computes SR; EI is the user's input.
+#[derive(Serialize)]
+struct EuClassification {
+    sr: Option<f64>,
+    ei: Option<f64>,
+    /// `None` when SR meets its threshold but EI is not given, or SR is unknown.
+    critical: Option<bool>,
+    rule: &'static str,
+}
+
+impl EuClassification {
+    fn new(sr: Option<f64>, ei: Option<f64>) -> EuClassification {
+        let critical = match (sr, ei) {
+            (Some(s), Some(e)) => Some(s >= 1.0 && e >= 2.8),
+            (Some(s), None) if s < 1.0 => Some(false),
+            _ => None,
+        };
+        EuClassification {
+            sr,
+            ei,
+            critical,
+            rule: "critical if SR >= 1 and EI >= 2.8 (European Commission 2017 CRM guidelines); EI from --ei or --params",
+        }
     }
 }
 
@@ -548,6 +587,8 @@ fn all(req: &Request, format: Format) -> Result<()> {
             mineral: m.id.to_string(),
             eu_sr: a.eu.sr,
             eu_sr_stage: a.eu.kept.as_ref().map(|s| s.to_string()),
+            ei: ei_for(args, file, m.id.as_str()),
+            critical: EuClassification::new(a.eu.sr, ei_for(args, file, m.id.as_str())).critical,
             geopolrisk_mining: gpr(0),
             geopolrisk_refining: gpr(1),
             dp_mining: dp(0),

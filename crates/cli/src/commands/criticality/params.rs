@@ -18,13 +18,16 @@ pub(super) struct Override {
     eol_rir: Option<f64>,
     t_agreement: Option<f64>,
     partners: Option<Vec<CountryCode>>,
+    /// Economic importance (EU method), for the classification only.
+    ei: Option<f64>,
 }
 
-const FIELDS: [&str; 4] = [
+const FIELDS: [&str; 5] = [
     "si_sr",
     "eol_rir",
     "t_agreement",
     "trade_agreement_partners",
+    "ei",
 ];
 
 fn bad<T>(file: &str, place: &str, field: &str, value: &str, expected: &str) -> Result<T> {
@@ -33,9 +36,14 @@ fn bad<T>(file: &str, place: &str, field: &str, value: &str, expected: &str) -> 
     ))
 }
 
-/// Check one numeric parameter: `si_sr` and `eol_rir` in [0, 1], `t_agreement` positive.
+/// Check one numeric parameter: `si_sr` and `eol_rir` in [0, 1], `t_agreement` positive,
+/// `ei` non-negative.
 fn number(file: &str, place: &str, field: &str, text: &str, v: Option<f64>) -> Result<f64> {
     let (ok, expected) = match field {
+        "ei" => (
+            v.is_some_and(|x| x.is_finite() && x >= 0.0),
+            "a non-negative number",
+        ),
         "t_agreement" => (
             v.is_some_and(|x| x.is_finite() && x > 0.0),
             "a positive number",
@@ -127,6 +135,7 @@ fn params_json(ds: &Dataset, file: &str, text: &str) -> Result<BTreeMap<String, 
                 "si_sr" => o.si_sr = Some(num("si_sr")?),
                 "eol_rir" => o.eol_rir = Some(num("eol_rir")?),
                 "t_agreement" => o.t_agreement = Some(num("t_agreement")?),
+                "ei" => o.ei = Some(num("ei")?),
                 "trade_agreement_partners" => {
                     let Value::Array(items) = &v else {
                         return bad(file, place, &field, &v.to_string(), "a list of ISO3 codes");
@@ -214,6 +223,7 @@ fn params_csv(ds: &Dataset, file: &str, text: &str) -> Result<BTreeMap<String, O
                 "si_sr" => o.si_sr = Some(num()?),
                 "eol_rir" => o.eol_rir = Some(num()?),
                 "t_agreement" => o.t_agreement = Some(num()?),
+                "ei" => o.ei = Some(num()?),
                 _ => {
                     let cs: Result<Vec<CountryCode>> = cell
                         .split(|c: char| c == ';' || c.is_whitespace())
@@ -276,4 +286,13 @@ pub(super) fn params_for(
         )),
         e => Err(e.into()),
     })
+}
+
+/// The economic importance for `mineral`: the file's value, else `--ei`, else unknown.
+pub(super) fn ei_for(
+    args: &CriticalityArgs,
+    file: &BTreeMap<String, Override>,
+    mineral: &str,
+) -> Option<f64> {
+    file.get(mineral).and_then(|o| o.ei).or(args.ei)
 }
