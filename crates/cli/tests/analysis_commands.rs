@@ -439,15 +439,7 @@ fn cobalt_concentration_json_snapshot() {
 
 #[test]
 fn eu_classification_needs_sr_and_the_users_ei() {
-    let base = [
-        "criticality",
-        "--importer",
-        "eu27",
-        "--mineral",
-        "cobalt",
-        "--format",
-        "json",
-    ];
+    let base = ["criticality", "--importer", "eu27", "--mineral", "cobalt"];
     let without = json(&base);
     let sr = f(&without["eu_sr"]["sr"]);
     let class = &without["eu_classification"];
