@@ -460,6 +460,6 @@ fn eu_classification_needs_sr_and_the_users_ei() {
         json(&with_low)["eu_classification"]["critical"],
         Value::Bool(false)
     );
-    let err = usage_error(&["criticality", "--importer", "eu27", "--ei", "-1"]);
+    let err = usage_error(&["criticality", "--importer", "eu27", "--ei=-1"]);
     assert!(err.contains("--ei"), "{err}");
 }
