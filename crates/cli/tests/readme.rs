@@ -1,0 +1,64 @@
+//! Every `derisk …` command shown in the README runs and succeeds on the embedded data
+//! (except `data build`, which writes the snapshot and needs the raw files).
+
+use std::process::Command;
+
+fn readme_commands() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    let mut in_block = false;
+    let mut cmds = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("derisk ").filter(|_| in_block) else {
+            continue;
+        };
+        // Drop a trailing comment.
+        let cmd = rest.split(" # ").next().unwrap_or(rest).trim();
+        cmds.push(cmd.split_whitespace().map(str::to_string).collect());
+    }
+    cmds
+}
+
+#[test]
+fn readme_commands_run() {
+    let cmds = readme_commands();
+    assert!(cmds.len() >= 8, "found only {} commands", cmds.len());
+    for args in cmds
+        .iter()
+        .filter(|a| !(a[0] == "data" && a.get(1).is_some_and(|b| b == "build")))
+    {
+        let out = Command::new(env!("CARGO_BIN_EXE_derisk"))
+            .args(args)
+            .output()
+            .expect("run derisk");
+        assert!(
+            out.status.success(),
+            "derisk {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !out.stdout.is_empty(),
+            "derisk {} printed nothing",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn readme_gives_exactly_the_two_setup_commands() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    assert!(readme.contains("cargo run --release --bin derisk -- brief IND"));
+    assert!(readme.contains("cargo test --workspace"));
+    let ci =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.ci/run")).unwrap();
+    assert!(
+        ci.contains("cargo test --workspace"),
+        ".ci/run must call the README's test command"
+    );
+}
