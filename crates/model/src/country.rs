@@ -48,8 +48,19 @@ impl Serialize for CountryCode {
 
 impl<'de> Deserialize<'de> for CountryCode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        CountryCode::try_from(s.as_ref()).map_err(serde::de::Error::custom)
+        // A visitor on `&str` avoids allocating a String per code: the snapshot holds
+        // hundreds of thousands of them.
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = CountryCode;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO 3166 alpha-3 code")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<CountryCode, E> {
+                CountryCode::try_from(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Code)
     }
 }
 
