@@ -1,156 +1,79 @@
-//! Every metric for every mineral × year × importer, on the embedded dataset.
+//! Every metric for every mineral × year × importer, on a synthetic dataset and on the
+//! full BACI 1995–2024 history.
 //!
-//! `cargo bench -p derisk-analysis --bench metrics`. The dataset is the embedded snapshot
-//! (`derisk_data::snapshot::embedded()`); with `DERISK_BACI_FULL=<path>` its trade table is
-//! replaced by the full BACI 1995–2024 file read with `derisk_data::baci::read_baci_path`
-//! (kept to the minerals' HS codes). Without a snapshot the real-data benchmarks say so and
-//! are skipped; a synthetic dataset of similar shape is always measured, so the indexes'
-//! cost can be followed over time.
+//! `cargo bench -p derisk-analysis --bench metrics`. The synthetic dataset (about the size of
+//! the 2017–2024 critical-minerals extract) is always measured, so the indexes' cost can be
+//! followed over time without any data. The real-data group takes the embedded snapshot and
+//! replaces its trade table with the full BACI file (`DERISK_BACI_FULL=<file>`, or
+//! `DERISK_RAW_DATA=<shared data dir>`), read strictly and kept to the minerals' HS codes:
+//! about 692,000 flows, 30 years, 231 importing countries and 8 groups. Without either
+//! variable (or without the snapshot) it says so and is skipped.
 //!
-//! Indexes (trade by year and HS code, production by mineral, stage and year, governance)
-//! are built once per run of [`all_metrics`]; the build itself is measured apart.
+//! Measured: building the indexes; `all metrics` (concentration and disruption potential
+//! per mineral × stage × year; dependence, EU supply risk and GeoPolRisk per mineral × year
+//! × importer, every importer and group); `peer scope` (the subset `bench/peers/` computes
+//! with pandas). Sample size 10, flat sampling for the full history. On the 2-core
+//! development machine one full-history `all metrics` pass takes about 4 s and the whole bench
+//! about 3 minutes (BENCHMARKS.md has the figures);
+//! `examples/metrics_once.rs` times a single pass without criterion.
 
+#[path = "support/full.rs"]
+mod full;
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use derisk_analysis::criticality::EuSrParams;
-use derisk_analysis::{GovernanceGap, Importer, Indexed, Thresholds};
-use derisk_model::{Dataset, Stage};
-use std::collections::BTreeSet;
+use derisk_analysis::Indexed;
+use derisk_model::Dataset;
 use std::hint::black_box;
 use std::time::Duration;
 
-/// The embedded dataset, with the full BACI trade table when `DERISK_BACI_FULL` is set.
-fn real_dataset() -> Option<Dataset> {
-    let mut ds = match derisk_data::snapshot::embedded() {
-        Ok(ds) => ds,
-        Err(e) => {
-            eprintln!("skipped real-data benchmarks: {e}");
-            return None;
-        }
-    };
-    if let Some(path) = std::env::var_os("DERISK_BACI_FULL") {
-        match full_baci(&ds, std::path::Path::new(&path)) {
-            Ok(trade) => ds.trade = trade,
-            Err(e) => {
-                eprintln!("skipped real-data benchmarks: cannot read DERISK_BACI_FULL: {e}");
-                return None;
-            }
-        }
-    }
-    Some(ds)
-}
-
-/// Read the full BACI file, keeping the HS codes of the dataset's minerals.
-fn full_baci(ds: &Dataset, path: &std::path::Path) -> Result<derisk_model::TradeTable, String> {
-    use derisk_data::{baci, CountryResolver, ImportContext, ImportOptions};
-    let mut resolver = CountryResolver::from_countries(&ds.countries).map_err(|e| e.to_string())?;
-    let aliases = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../data/reference/country_aliases.csv"
-    );
-    if let Ok(f) = std::fs::File::open(aliases) {
-        resolver
-            .add_aliases(aliases, f)
-            .map_err(|e| e.to_string())?;
-    }
-    let options = ImportOptions {
-        skip_unknown_countries: true,
-    };
-    let ctx = ImportContext {
-        countries: &resolver,
-        minerals: &ds.minerals,
-        options: &options,
-    };
-    let filter = baci::BaciFilter {
-        hs: Some(
-            ds.minerals
-                .iter()
-                .flat_map(|m| m.hs.iter().map(|c| c.hs))
-                .collect(),
-        ),
-        years: None,
-    };
-    let (table, report) =
-        baci::read_baci_path(path, &ctx, &filter, &mut |_| {}).map_err(|e| e.to_string())?;
+/// The embedded dataset with the full BACI trade table, or why it cannot be had.
+fn full_dataset() -> Result<Dataset, String> {
+    let path = full::baci_path().ok_or("neither DERISK_BACI_FULL nor DERISK_RAW_DATA is set")?;
+    let mut ds = derisk_data::snapshot::embedded().map_err(|e| e.to_string())?;
+    let (trade, report) =
+        full::full_baci(&ds, &path).map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!(
-        "BACI full: {} rows read, {} kept, {} flows",
+        "BACI full history: {} rows read, {} kept, {} flows",
         report.rows_read,
         report.rows_kept,
-        table.flows.len()
+        trade.flows.len()
     );
-    Ok(table)
+    ds.trade = trade;
+    Ok(ds)
 }
 
-/// Every importing country of the trade table, then every group with members.
-fn importers(ds: &Dataset) -> Vec<Importer> {
-    let countries: BTreeSet<_> = ds.trade.flows.iter().map(|f| f.importer).collect();
-    let mut v: Vec<Importer> = countries.into_iter().map(Importer::country).collect();
-    v.extend(
-        ds.groups
-            .iter()
-            .map(Importer::group)
-            .filter(|g| !g.members.is_empty()),
-    );
-    v
-}
-
-/// Concentration (both threshold sets) and disruption potential for every mineral × stage
-/// × year with production; dependence for every mineral × trade year × importer; EU supply
-/// risk and GeoPolRisk (mining) for every mineral × year × importer. Returns the number of
-/// answers, so the work cannot be optimised away.
-fn all_metrics(ix: &Indexed, importers: &[Importer], params: &EuSrParams) -> usize {
-    let mut n = 0;
-    for m in &ix.ds.minerals {
-        let id = m.id.as_str();
-        for stage in ix.production.stages(id) {
-            for year in ix.production.years(id, &stage) {
-                n += ix
-                    .stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
-                    .is_ok() as usize;
-                n += ix
-                    .disruption_potential(id, &stage, year, None, GovernanceGap::Midpoint)
-                    .is_ok() as usize;
-            }
-        }
-        if m.hs.is_empty() {
-            continue;
-        }
-        for year in ix.trade.years() {
-            for imp in importers {
-                n += black_box(ix.dependence(imp, id, year, None, None)).is_ok() as usize;
-                n += black_box(ix.eu_supply_risk(imp, id, year, params)).is_ok() as usize;
-                n += black_box(ix.geopolrisk(
-                    imp,
-                    id,
-                    &Stage::Mining,
-                    year,
-                    GovernanceGap::Midpoint,
-                ))
-                .is_ok() as usize;
-            }
-        }
-    }
-    n
-}
-
-fn bench_dataset(c: &mut Criterion, label: &str, ds: &Dataset) {
-    let importers = importers(ds);
+/// Benchmark one dataset. `flat` sampling runs each of the 10 samples once (or a fixed
+/// count) instead of criterion's linear 1 + 2 + … + 10 iterations: right for passes of
+/// seconds, where 55 iterations would take minutes.
+fn bench_dataset(c: &mut Criterion, label: &str, ds: &Dataset, measurement: Duration, flat: bool) {
+    let importers = full::importers(ds);
     let params = EuSrParams::default();
     let ix = Indexed::new(ds);
+    let (conc, dep) = full::peer_scope(&ix, &importers);
     eprintln!(
-        "{label}: {} minerals, {} flows, {} importers, {} answers per run",
+        "{label}: {} minerals, {} flows, {} importers, {} answers per all-metrics run; \
+         peer scope: {} concentrations, {} dependences with trade",
         ds.minerals.len(),
         ds.trade.flows.len(),
         importers.len(),
-        all_metrics(&ix, &importers, &params)
+        full::all_metrics(&ix, &importers, &params),
+        conc.len(),
+        dep.len()
     );
     let mut g = c.benchmark_group(label);
-    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.sample_size(10).measurement_time(measurement);
+    if flat {
+        g.sampling_mode(SamplingMode::Flat);
+    }
     g.bench_function("build indexes", |b| b.iter(|| black_box(Indexed::new(ds))));
     g.bench_function("all metrics", |b| {
-        b.iter(|| black_box(all_metrics(&ix, &importers, &params)))
+        b.iter(|| black_box(full::all_metrics(&ix, &importers, &params)))
+    });
+    g.bench_function("peer scope", |b| {
+        b.iter(|| black_box(full::peer_scope(&ix, &importers)))
     });
     g.finish();
 }
@@ -160,9 +83,12 @@ fn benches(c: &mut Criterion) {
         c,
         "synthetic",
         &synthetic::dataset(synthetic::Shape::default()),
+        Duration::from_secs(10),
+        false,
     );
-    if let Some(ds) = real_dataset() {
-        bench_dataset(c, "embedded", &ds);
+    match full_dataset() {
+        Ok(ds) => bench_dataset(c, "baci_full", &ds, Duration::from_secs(30), true),
+        Err(e) => eprintln!("baci_full: skipped: {e}"),
     }
 }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmarks of derisk against a pandas peer, on the same input in the same run.
+#
+#   bench/run.sh [--runs N] [--no-criterion]
+#
+# Environment: DERISK_RAW_DATA (default: ../shared/data beside the repository) holds
+# baci/hs92_raw_materials_1995_2024.csv.gz; CARGO_TARGET_DIR as usual; BENCH_VENV (default
+# $target/bench-venv) is created with bench/peers/requirements.txt when missing; BENCH_OUT
+# (default $target/bench-out) receives results and timings.
+#
+# Steps: build the examples; dump the snapshot's production figures for the peer; run the
+# derisk one-shot pass (crates/analysis/examples/metrics_once.rs) and the peer
+# (bench/peers/metrics_pandas.py) N times each, interleaved so both see the same machine
+# load; check that they agree on every result (exit 1 if not); print min/median times and
+# the ratio; then (unless --no-criterion) the criterion benches `metrics` (derisk-analysis)
+# and `load` (derisk-data).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+runs=5
+criterion=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --no-criterion) criterion=0; shift ;;
+        *) echo "usage: bench/run.sh [--runs N] [--no-criterion]" >&2; exit 2 ;;
+    esac
+done
+
+export DERISK_RAW_DATA="${DERISK_RAW_DATA:-$root/../shared/data}"
+baci="$DERISK_RAW_DATA/baci/hs92_raw_materials_1995_2024.csv.gz"
+[ -f "$baci" ] || { echo "missing $baci (set DERISK_RAW_DATA)" >&2; exit 2; }
+target="${CARGO_TARGET_DIR:-$root/target}"
+venv="${BENCH_VENV:-$target/bench-venv}"
+out="${BENCH_OUT:-$target/bench-out}"
+mkdir -p "$out"
+
+echo "== machine"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+rustc --version
+
+echo "== build"
+cargo build --release -p derisk-analysis --examples
+bin="$target/release/examples"
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r bench/peers/requirements.txt
+fi
+# Older OpenBLAS builds need these on some processors; they slow a current numpy, so the
+# peer runs without them (this command only).
+peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$venv/bin/python" "$@"; }
+echo "python: $("$venv/bin/python" --version 2>&1); $("$venv/bin/pip" freeze | tr '\n' ' ')"
+peer -c 'import threadpoolctl, numpy; print("numpy BLAS:", [(i["internal_api"], i.get("architecture"), i["num_threads"]) for i in threadpoolctl.threadpool_info()])'
+
+"$bin/dump_production" "$out/production.csv"
+
+echo "== $runs interleaved runs of derisk and the pandas peer"
+: > "$out/rust.timing"
+: > "$out/peer.timing"
+for i in $(seq 1 "$runs"); do
+    extra=()
+    [ "$i" = 1 ] && extra=(--out "$out/rust")
+    "$bin/metrics_once" "${extra[@]}" 2> "$out/rust.$i.log" | tee -a "$out/rust.timing"
+    extra=()
+    [ "$i" = 1 ] && extra=(--out "$out/peer")
+    peer bench/peers/metrics_pandas.py --baci "$baci" --reference data/reference \
+        --production "$out/production.csv" "${extra[@]}" 2> "$out/peer.$i.log" \
+        | tee -a "$out/peer.timing"
+done
+cat "$out/rust.1.log" "$out/peer.1.log"
+
+echo "== agreement"
+python3 bench/peers/check_agreement.py "$out/rust" "$out/peer"
+
+echo "== summary"
+python3 bench/peers/summarize.py "$out/rust.timing" "$out/peer.timing" | tee "$out/summary.md"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ "$criterion" = 1 ]; then
+    echo "== criterion: derisk-analysis metrics (synthetic and full BACI history)"
+    cargo bench -p derisk-analysis --bench metrics
+    echo "== criterion: derisk-data load (snapshot, BACI full history, critical-minerals CSV)"
+    cargo bench -p derisk-data --bench load
+fi

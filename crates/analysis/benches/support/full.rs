@@ -1,0 +1,257 @@
+//! The real-data workload shared by the `metrics` bench and the one-shot examples
+//! (`metrics_once`, `dump_production`): the embedded snapshot with its trade table replaced
+//! by the full BACI 1995–2024 history, every importer, and two workloads: every metric
+//! ([`all_metrics`]) and the subset a pandas peer reproduces ([`peer_scope`]).
+//!
+//! Everything here is deterministic: inputs are read in file order, importers and minerals
+//! are iterated in sorted order, and results come out sorted.
+#![allow(dead_code)]
+
+use derisk_analysis::criticality::EuSrParams;
+use derisk_analysis::{GovernanceGap, Importer, Indexed, Thresholds};
+use derisk_data::{baci, CountryResolver, ImportContext, ImportOptions};
+use derisk_model::{Dataset, ImportReport, Stage, TradeTable};
+use std::collections::BTreeSet;
+use std::hint::black_box;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// File name of the full history inside the raw data folder.
+pub const FULL_HISTORY: &str = "baci/hs92_raw_materials_1995_2024.csv.gz";
+
+/// The full BACI file: `DERISK_BACI_FULL`, else `$DERISK_RAW_DATA/baci/…1995_2024.csv.gz`.
+pub fn baci_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DERISK_BACI_FULL") {
+        return Some(p.into());
+    }
+    std::env::var_os("DERISK_RAW_DATA").map(|d| Path::new(&d).join(FULL_HISTORY))
+}
+
+/// Read the full BACI file strictly (unknown countries are an error: former territories
+/// and BACI's own codes resolve through the dataset's country table and the embedded
+/// aliases), keeping the HS codes that carry the dataset's minerals.
+pub fn full_baci(ds: &Dataset, path: &Path) -> Result<(TradeTable, ImportReport), String> {
+    let resolver = CountryResolver::from_countries(&ds.countries).map_err(|e| e.to_string())?;
+    let options = ImportOptions {
+        skip_unknown_countries: false,
+    };
+    let ctx = ImportContext {
+        countries: &resolver,
+        minerals: &ds.minerals,
+        options: &options,
+    };
+    let filter = baci::BaciFilter {
+        hs: Some(
+            ds.minerals
+                .iter()
+                .flat_map(|m| m.hs.iter().map(|c| c.hs))
+                .collect(),
+        ),
+        years: None,
+    };
+    baci::read_baci_path(path, &ctx, &filter, &mut |_| {}).map_err(|e| e.to_string())
+}
+
+/// Every importing country of the trade table (sorted), then every group with members.
+pub fn importers(ds: &Dataset) -> Vec<Importer> {
+    let countries: BTreeSet<_> = ds.trade.flows.iter().map(|f| f.importer).collect();
+    let mut v: Vec<Importer> = countries.into_iter().map(Importer::country).collect();
+    v.extend(
+        ds.groups
+            .iter()
+            .map(Importer::group)
+            .filter(|g| !g.members.is_empty()),
+    );
+    v
+}
+
+/// Concentration and disruption potential for every mineral × stage × year with
+/// production; dependence, EU supply risk and GeoPolRisk (mining) for every mineral with HS
+/// carriers × trade year × importer. Returns the number of answers (errors are answers
+/// too: "no figures" is a valid outcome), so the work cannot be optimised away.
+pub fn all_metrics(ix: &Indexed, importers: &[Importer], params: &EuSrParams) -> usize {
+    let mut n = 0;
+    for m in &ix.ds.minerals {
+        let id = m.id.as_str();
+        for stage in ix.production.stages(id) {
+            for year in ix.production.years(id, &stage) {
+                n += ix
+                    .stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
+                    .is_ok() as usize;
+                n += ix
+                    .disruption_potential(id, &stage, year, None, GovernanceGap::Midpoint)
+                    .is_ok() as usize;
+            }
+        }
+        if m.hs.is_empty() {
+            continue;
+        }
+        for year in ix.trade.years() {
+            for imp in importers {
+                n += black_box(ix.dependence(imp, id, year, None, None)).is_ok() as usize;
+                n += black_box(ix.eu_supply_risk(imp, id, year, params)).is_ok() as usize;
+                n += black_box(ix.geopolrisk(
+                    imp,
+                    id,
+                    &Stage::Mining,
+                    year,
+                    GovernanceGap::Midpoint,
+                ))
+                .is_ok() as usize;
+            }
+        }
+    }
+    n
+}
+
+/// One production concentration (mineral × stage × year, default source).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConcRow {
+    pub mineral: String,
+    pub stage: String,
+    pub year: u16,
+    pub source: String,
+    pub supply: f64,
+    pub hhi: f64,
+    pub top1: f64,
+    pub top3: f64,
+    pub largest: String,
+}
+
+/// One import dependence (mineral × year × importer) with imports or intra-group trade.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepRow {
+    pub mineral: String,
+    pub year: u16,
+    pub importer: String,
+    pub flows: usize,
+    pub flows_without_quantity: usize,
+    pub value_kusd: f64,
+    pub contained_t: f64,
+    pub hhi_value: Option<f64>,
+    pub hhi_quantity: Option<f64>,
+    pub largest_value: Option<String>,
+    pub largest_quantity: Option<String>,
+    /// Value share of the largest supplier by value.
+    pub top_value_share: Option<f64>,
+    pub intra_flows: usize,
+    pub intra_value_kusd: f64,
+}
+
+/// The computation the pandas peer reproduces: concentration (HHI, top-1, top-3) of
+/// production for every mineral × stage × year, and import dependence (supplier shares by
+/// value and contained quantity, import HHI on both, largest supplier, intra-group trade
+/// excluded) for every mineral × trade year × importer. Uses the public API, so derisk
+/// also computes what the peer does not (exports, net import reliance, transit hubs).
+/// Rows: concentrations that succeed; dependences with any import or intra-group flow.
+pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<DepRow>) {
+    let mut conc = Vec::new();
+    let mut dep = Vec::new();
+    for m in &ix.ds.minerals {
+        let id = m.id.as_str();
+        for stage in ix.production.stages(id) {
+            for year in ix.production.years(id, &stage) {
+                let Ok(sc) = ix.stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
+                else {
+                    continue;
+                };
+                let c = &sc.concentration;
+                conc.push(ConcRow {
+                    mineral: id.to_string(),
+                    stage: stage.slug().to_string(),
+                    year: year.get(),
+                    source: sc.source.to_string(),
+                    supply: c.supply,
+                    hhi: c.hhi,
+                    top1: c.top1_share,
+                    top3: c.top3_share,
+                    largest: c.largest.to_string(),
+                });
+            }
+        }
+        if m.hs.is_empty() {
+            continue;
+        }
+        for year in ix.trade.years() {
+            for imp in importers {
+                let Ok(d) = ix.dependence(imp, id, year, None, None) else {
+                    continue;
+                };
+                let i = &d.imports;
+                if i.flows == 0 && d.intra_group.flows == 0 {
+                    continue;
+                }
+                let top = i.largest_by_value.and_then(|c| {
+                    i.partners
+                        .iter()
+                        .find(|p| p.country == c)
+                        .and_then(|p| p.value_share)
+                });
+                dep.push(DepRow {
+                    mineral: id.to_string(),
+                    year: year.get(),
+                    importer: imp.label.clone(),
+                    flows: i.flows,
+                    flows_without_quantity: i.flows_without_quantity,
+                    value_kusd: i.value_kusd,
+                    contained_t: i.contained_t,
+                    hhi_value: i.hhi_value,
+                    hhi_quantity: i.hhi_quantity,
+                    largest_value: i.largest_by_value.map(|c| c.to_string()),
+                    largest_quantity: i.largest_by_quantity.map(|c| c.to_string()),
+                    top_value_share: top,
+                    intra_flows: d.intra_group.flows,
+                    intra_value_kusd: d.intra_group.value_kusd,
+                });
+            }
+        }
+    }
+    (conc, dep)
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Write `concentration.csv` and `dependence.csv` into `dir` (created if missing). Floats
+/// are written in Rust's shortest round-trip form, so nothing is lost to formatting.
+pub fn write_results(dir: &Path, conc: &[ConcRow], dep: &[DepRow]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("concentration.csv"))?);
+    writeln!(w, "mineral,stage,year,source,supply,hhi,top1,top3,largest")?;
+    for r in conc {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{}",
+            r.mineral, r.stage, r.year, r.source, r.supply, r.hhi, r.top1, r.top3, r.largest
+        )?;
+    }
+    w.flush()?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("dependence.csv"))?);
+    writeln!(
+        w,
+        "mineral,year,importer,flows,flows_without_quantity,value_kusd,contained_t,hhi_value,\
+         hhi_quantity,largest_value,largest_quantity,top_value_share,intra_flows,intra_value_kusd"
+    )?;
+    for r in dep {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.mineral,
+            r.year,
+            r.importer,
+            r.flows,
+            r.flows_without_quantity,
+            r.value_kusd,
+            r.contained_t,
+            opt(&r.hhi_value),
+            opt(&r.hhi_quantity),
+            opt(&r.largest_value),
+            opt(&r.largest_quantity),
+            opt(&r.top_value_share),
+            r.intra_flows,
+            r.intra_value_kusd
+        )?;
+    }
+    w.flush()
+}

@@ -1,0 +1,124 @@
+//! One timed pass over the full BACI 1995–2024 history: load the embedded snapshot, read the
+//! BACI file strictly, build the indexes, compute the pandas peer's scope
+//! (`support/full.rs::peer_scope`) and then every metric (`all_metrics`). Prints the wall
+//! time of each phase, then one `TIMING {json}` line that `bench/run.sh` parses.
+//!
+//! ```text
+//! DERISK_RAW_DATA=../shared/data cargo run --release -p derisk-analysis \
+//!     --example metrics_once -- [--out DIR] [--skip-all]
+//! ```
+//!
+//! `--out DIR` writes the peer-scope results (`concentration.csv`, `dependence.csv`) after
+//! the timed part, for the agreement check. `--skip-all` leaves out the all-metrics pass.
+//! The work is deterministic: the same input gives the same results and answer counts.
+
+#[path = "../benches/support/full.rs"]
+mod full;
+
+use derisk_analysis::criticality::EuSrParams;
+use derisk_analysis::Indexed;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+struct Args {
+    out: Option<PathBuf>,
+    skip_all: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args {
+        out: None,
+        skip_all: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--out" => a.out = Some(it.next().ok_or("--out needs a directory")?.into()),
+            "--skip-all" => a.skip_all = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(a)
+}
+
+fn run() -> Result<(), String> {
+    let args = args()?;
+    let path = full::baci_path().ok_or("set DERISK_BACI_FULL or DERISK_RAW_DATA")?;
+
+    let t0 = Instant::now();
+    let mut ds = derisk_data::snapshot::embedded().map_err(|e| e.to_string())?;
+    let snapshot_s = t0.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (trade, report) = full::full_baci(&ds, &path)?;
+    let baci_s = t.elapsed().as_secs_f64();
+    ds.trade = trade;
+
+    let t = Instant::now();
+    let ix = Indexed::new(&ds);
+    let importers = full::importers(&ds);
+    let index_s = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (conc, dep) = full::peer_scope(&ix, &importers);
+    let peer_scope_s = t.elapsed().as_secs_f64();
+    let total_peer_scope_s = t0.elapsed().as_secs_f64();
+
+    let (all_s, answers) = if args.skip_all {
+        (None, 0)
+    } else {
+        let t = Instant::now();
+        let n = full::all_metrics(&ix, &importers, &EuSrParams::default());
+        (Some(t.elapsed().as_secs_f64()), n)
+    };
+
+    eprintln!(
+        "BACI {}: {} rows read, {} kept, {} flows, {} years; {} importers ({} groups)",
+        path.display(),
+        report.rows_read,
+        report.rows_kept,
+        ds.trade.flows.len(),
+        ix.trade.years().count(),
+        importers.len(),
+        importers.iter().filter(|i| i.members.len() > 1).count()
+    );
+    eprintln!(
+        "peer scope: {} concentrations, {} dependences with trade",
+        conc.len(),
+        dep.len()
+    );
+    eprintln!("snapshot load      {snapshot_s:>8.3} s");
+    eprintln!("BACI full read     {baci_s:>8.3} s");
+    eprintln!("indexes            {index_s:>8.3} s");
+    eprintln!("peer-scope metrics {peer_scope_s:>8.3} s");
+    eprintln!("total (peer scope) {total_peer_scope_s:>8.3} s");
+    if let Some(s) = all_s {
+        eprintln!("all metrics        {s:>8.3} s ({answers} answers)");
+    }
+    println!(
+        "TIMING {{\"snapshot_s\":{snapshot_s},\"baci_s\":{baci_s},\"index_s\":{index_s},\
+         \"peer_scope_s\":{peer_scope_s},\"total_peer_scope_s\":{total_peer_scope_s},\
+         \"all_metrics_s\":{},\"all_metrics_answers\":{answers},\"flows\":{},\
+         \"importers\":{},\"concentrations\":{},\"dependences\":{}}}",
+        all_s.map_or("null".to_string(), |s| s.to_string()),
+        ds.trade.flows.len(),
+        importers.len(),
+        conc.len(),
+        dep.len()
+    );
+    if let Some(dir) = args.out {
+        full::write_results(&dir, &conc, &dep).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("metrics_once: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
