@@ -156,7 +156,7 @@ pub struct Dependence {
 
 /// Accumulates one side's flows by partner.
 #[derive(Default)]
-struct SideAcc {
+pub(crate) struct SideAcc {
     by: BTreeMap<CountryCode, Partner>,
     flows: usize,
     without_q: usize,
@@ -164,7 +164,7 @@ struct SideAcc {
 }
 
 impl SideAcc {
-    fn add(&mut self, partner: CountryCode, f: &TradeFlow, contained: Option<f64>) {
+    pub(crate) fn add(&mut self, partner: CountryCode, f: &TradeFlow, contained: Option<f64>) {
         let p = self.by.entry(partner).or_insert_with(|| Partner {
             country: partner,
             value_kusd: 0.0,
@@ -187,7 +187,7 @@ impl SideAcc {
         }
     }
 
-    fn finish(self) -> TradeSide {
+    pub(crate) fn finish(self) -> TradeSide {
         let mut partners: Vec<Partner> = self.by.into_values().collect();
         let value: f64 = partners
             .iter()

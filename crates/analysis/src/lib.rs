@@ -29,6 +29,7 @@ pub mod criticality;
 mod dependence;
 mod error;
 mod governance;
+mod import_profiles;
 mod production;
 mod supply;
 mod trade_index;
@@ -45,6 +46,7 @@ pub use governance::{
     pv_normalised, usgs_style_weight, wgi_scaled, GovernanceGap, GovernanceIndex, GovernanceScore,
     Scale,
 };
+pub use import_profiles::ImportProfile;
 pub use production::{MemberFigure, MemberProduction, ProductionIndex, ProductionTotal};
 pub use supply::{
     concentration_trend, demand_for, rank_sources, stage_concentration, FlaggedCountry, N1Demand,

@@ -10,7 +10,7 @@
 use derisk_analysis::criticality::EuSrParams;
 use derisk_analysis::{GovernanceGap, Importer, Indexed, Thresholds};
 use derisk_data::{baci, CountryResolver, ImportContext, ImportOptions};
-use derisk_model::{Dataset, ImportReport, Stage, TradeTable};
+use derisk_model::{CountryCode, Dataset, ImportReport, Stage, TradeTable};
 use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::io::Write;
@@ -147,6 +147,12 @@ pub struct DepRow {
 pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<DepRow>) {
     let mut conc = Vec::new();
     let mut dep = Vec::new();
+    // Countries come out of the one-pass profiles; groups are passed explicitly.
+    let groups: Vec<Importer> = importers
+        .iter()
+        .filter(|i| CountryCode::try_from(i.label.as_str()).is_err())
+        .cloned()
+        .collect();
     for m in &ix.ds.minerals {
         let id = m.id.as_str();
         for stage in ix.production.stages(id) {
@@ -172,25 +178,27 @@ pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<De
         if m.hs.is_empty() {
             continue;
         }
+        // All importers of the mineral at once: one pass over each year's flows
+        // (`Indexed::import_profiles`, bit-identical to one `dependence` query each).
         for year in ix.trade.years() {
-            for imp in importers {
-                let Ok(d) = ix.dependence(imp, id, year, None, None) else {
-                    continue;
-                };
-                let i = &d.imports;
-                if i.flows == 0 && d.intra_group.flows == 0 {
+            let Ok(profiles) = ix.import_profiles(id, year, None, &groups) else {
+                continue;
+            };
+            for p in profiles {
+                let i = &p.imports;
+                if i.flows == 0 && p.intra_group.flows == 0 {
                     continue;
                 }
                 let top = i.largest_by_value.and_then(|c| {
                     i.partners
                         .iter()
-                        .find(|p| p.country == c)
-                        .and_then(|p| p.value_share)
+                        .find(|q| q.country == c)
+                        .and_then(|q| q.value_share)
                 });
                 dep.push(DepRow {
                     mineral: id.to_string(),
                     year: year.get(),
-                    importer: imp.label.clone(),
+                    importer: p.importer.clone(),
                     flows: i.flows,
                     flows_without_quantity: i.flows_without_quantity,
                     value_kusd: i.value_kusd,
@@ -200,8 +208,8 @@ pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<De
                     largest_value: i.largest_by_value.map(|c| c.to_string()),
                     largest_quantity: i.largest_by_quantity.map(|c| c.to_string()),
                     top_value_share: top,
-                    intra_flows: d.intra_group.flows,
-                    intra_value_kusd: d.intra_group.value_kusd,
+                    intra_flows: p.intra_group.flows,
+                    intra_value_kusd: p.intra_group.value_kusd,
                 });
             }
         }
