@@ -463,3 +463,49 @@ fn eu_classification_needs_sr_and_the_users_ei() {
     let err = usage_error(&["criticality", "--importer", "eu27", "--ei=-1"]);
     assert!(err.contains("--ei"), "{err}");
 }
+
+#[test]
+fn all_importers_rows_match_the_single_importer_answer() {
+    let all = json(&[
+        "dependence",
+        "--mineral",
+        "lithium",
+        "--year",
+        "2023",
+        "--all-importers",
+    ]);
+    let rows = arr(&all["records"]);
+    assert!(rows.len() > 50, "{} importers", rows.len());
+    let ind = rows
+        .iter()
+        .find(|r| r["importer"] == "IND")
+        .expect("IND imports lithium");
+    let one = json(&[
+        "dependence",
+        "--importer",
+        "IND",
+        "--mineral",
+        "lithium",
+        "--year",
+        "2023",
+    ]);
+    assert_eq!(ind["import_hhi"], one["import_hhi"]);
+    assert_eq!(ind["largest_supplier"], one["largest_supplier"]["country"]);
+    let eu = rows
+        .iter()
+        .find(|r| r["importer"] == "eu27")
+        .expect("eu27 row");
+    assert!(eu["intra_group_flows"].as_u64().unwrap() > 0);
+    // Ranked by contained tonnes, largest first.
+    let t: Vec<f64> = rows.iter().map(|r| f(&r["contained_t"])).collect();
+    assert!(t.windows(2).all(|w| w[0] >= w[1]));
+    let err = usage_error(&[
+        "dependence",
+        "--all-importers",
+        "--importer",
+        "IND",
+        "--mineral",
+        "lithium",
+    ]);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

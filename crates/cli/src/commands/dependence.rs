@@ -14,11 +14,17 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
+mod all;
+
 #[derive(Args)]
 pub struct DependenceArgs {
     /// Importer: an ISO3 code (IND), a group id (eu27, quad, msp…) or a comma list of codes.
-    #[arg(long)]
-    pub importer: String,
+    #[arg(long, required_unless_present = "all_importers")]
+    pub importer: Option<String>,
+    /// Every importing country and every group at once (needs --mineral): one row each,
+    /// ranked by imports.
+    #[arg(long, conflicts_with_all = ["importer", "focus"], requires = "mineral")]
+    pub all_importers: bool,
     /// Mineral id (see `derisk minerals`); without it, one summary row per mineral.
     #[arg(long)]
     pub mineral: Option<String>,
@@ -100,7 +106,10 @@ fn trade_source(ds: &Dataset) -> (String, String, String) {
 
 /// Run `derisk dependence`.
 pub fn run(ds: &Dataset, args: &DependenceArgs, format: Format) -> Result<()> {
-    let (imp, is_group) = importer(ds, &args.importer)?;
+    let Some(importer_text) = args.importer.as_deref() else {
+        return all::run(ds, args, format);
+    };
+    let (imp, is_group) = importer(ds, importer_text)?;
     let focus = match &args.focus {
         Some(f) => Some(importer(ds, f)?.0),
         None => None,
