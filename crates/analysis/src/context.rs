@@ -22,7 +22,7 @@ impl<'a> Indexed<'a> {
         Indexed {
             ds,
             trade: TradeIndex::new(&ds.trade),
-            production: ProductionIndex::new(&ds.observations),
+            production: ProductionIndex::new(&ds.observations).with_contained_bases(&ds.minerals),
             governance: GovernanceIndex::new(&ds.governance),
         }
     }
@@ -32,7 +32,7 @@ impl<'a> Indexed<'a> {
         Indexed {
             ds,
             trade: TradeIndex::empty(),
-            production: ProductionIndex::new(&ds.observations),
+            production: ProductionIndex::new(&ds.observations).with_contained_bases(&ds.minerals),
             governance: GovernanceIndex::new(&ds.governance),
         }
     }

@@ -2,7 +2,7 @@
 //! of a set of countries, with the rules for what is unknown and what is genuinely absent.
 
 use derisk_model::{
-    Area, Basis, CountryCode, Flag, Measure, Observation, SourceId, Stage, Unit, Year,
+    Area, Basis, CountryCode, Flag, Measure, Mineral, Observation, SourceId, Stage, Unit, Year,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,6 +19,9 @@ struct StageProduction<'a> {
 /// from a dataset so that repeated queries do not scan every observation.
 #[derive(Debug, Default)]
 pub struct ProductionIndex<'a> {
+    /// Each mineral's contained basis (see `Mineral::contained_basis`): production on this
+    /// basis counts as contained tonnes, as do figures on the element-content basis.
+    bases: HashMap<&'a str, &'a Basis>,
     map: HashMap<&'a str, HashMap<&'a Stage, StageProduction<'a>>>,
 }
 
@@ -90,7 +93,20 @@ impl<'a> ProductionIndex<'a> {
                 }
             }
         }
-        ProductionIndex { map }
+        ProductionIndex {
+            map,
+            bases: HashMap::new(),
+        }
+    }
+
+    /// Let production on each mineral's contained basis (e.g. gross natural graphite, REO)
+    /// count as contained tonnes, as the HS content factors do for trade.
+    pub fn with_contained_bases(mut self, minerals: &'a [Mineral]) -> ProductionIndex<'a> {
+        self.bases = minerals
+            .iter()
+            .map(|m| (m.id.as_str(), &m.contained_basis))
+            .collect();
+        self
     }
 
     fn stage(&self, mineral: &str, stage: &Stage) -> Option<&StageProduction<'a>> {
@@ -159,14 +175,10 @@ impl<'a> ProductionIndex<'a> {
                 .cmp(&b.evidence)
                 .then_with(|| a.provenance.source.cmp(&b.provenance.source))
         });
-        let content = |o: &&&Observation| {
-            matches!(
-                &o.unit,
-                Unit::Mass {
-                    basis: Basis::Content,
-                    ..
-                }
-            )
+        let contained = self.bases.get(mineral).copied();
+        let content = |o: &&&Observation| match &o.unit {
+            Unit::Mass { basis, .. } => *basis == Basis::Content || Some(basis) == contained,
+            Unit::ShareOfWorld => false,
         };
         let mut withheld = None;
         for o in rows.iter().filter(content) {

@@ -64,6 +64,16 @@ fn brief_json_carries_the_same_content_with_sources() {
         .sum();
     assert!(sum > 0.0 && sum <= 1.0 + 1e-12);
     assert_eq!(b["risks"].as_array().unwrap().len(), 3);
+    // Graphite production (gross natural graphite) is on graphite's contained basis, so
+    // India's net import reliance is known.
+    let graphite = minerals
+        .iter()
+        .find(|m| m["mineral"] == "graphite")
+        .unwrap();
+    let nir = graphite["dependence"]["nir"]
+        .as_f64()
+        .expect("graphite NIR known");
+    assert!((0.0..=1.0).contains(&nir), "{nir}");
     let sources: Vec<&str> = b["sources"]
         .as_array()
         .unwrap()

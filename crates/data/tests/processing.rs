@@ -41,6 +41,7 @@ fn minerals() -> Vec<Mineral> {
                 stages: vec![],
                 hs: vec![],
                 eol_rir: None,
+                contained_basis: derisk_model::Basis::Content,
                 note: rec[4].to_string(),
             }
         })

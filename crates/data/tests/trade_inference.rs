@@ -37,6 +37,7 @@ fn mineral(id: &str, name: &str, hs: Vec<HsCarrier>) -> Mineral {
         stages: vec![Stage::Mining, Stage::Refining],
         hs,
         eol_rir: None,
+        contained_basis: derisk_model::Basis::Content,
         note: String::new(),
     }
 }

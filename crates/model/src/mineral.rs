@@ -1,4 +1,4 @@
-use crate::{ModelError, Stage};
+use crate::{Basis, ModelError, Stage};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -128,6 +128,10 @@ pub struct Mineral {
     /// Stages at which the dataset holds figures for this mineral.
     pub stages: Vec<Stage>,
     pub hs: Vec<HsCarrier>,
+    /// What one "contained tonne" of this mineral is: the basis the HS content factors
+    /// convert trade to, and so the basis production must be on to be compared with
+    /// trade (contained element for metals; gross natural graphite; REO for rare earths).
+    pub contained_basis: Basis,
     /// End-of-life recycling input rate (fraction 0–1) from the EU 2023 factsheets, if known.
     pub eol_rir: Option<f64>,
     pub note: String,

@@ -149,6 +149,7 @@ pub fn dataset(shape: Shape) -> Dataset {
             stages: vec![Stage::Mining, Stage::Refining],
             hs,
             eol_rir: Some(0.1),
+            contained_basis: derisk_model::Basis::Content,
             note: String::new(),
         });
     }

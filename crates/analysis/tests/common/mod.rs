@@ -51,6 +51,7 @@ pub fn mineral(id: &str, carriers: &[(u32, Stage, f64)]) -> Mineral {
             })
             .collect(),
         eol_rir: None,
+        contained_basis: derisk_model::Basis::Content,
         note: String::new(),
     }
 }

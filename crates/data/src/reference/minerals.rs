@@ -3,11 +3,11 @@
 use super::fields::{slug, Seen, SLUG};
 use crate::error::{ImportError, Result};
 use crate::table::CsvTable;
-use derisk_model::{HsCarrier, Mineral, MineralForm, MineralId, Stage};
+use derisk_model::{Basis, HsCarrier, Mineral, MineralForm, MineralId, Stage};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-/// Parse the catalogue (`id,name,symbol,form,note`) and attach the carriers
+/// Parse the catalogue (`id,name,symbol,form,contained_basis,note`) and attach the carriers
 /// (`mineral,hs,description,stage,content_factor,factor_basis`). Minerals come out sorted by
 /// id, each with its carriers sorted by HS code and `stages` set to the distinct stages of
 /// those carriers; `eol_rir` is left `None`.
@@ -19,7 +19,7 @@ pub(crate) fn parse<M: Read, C: Read>(
 ) -> Result<Vec<Mineral>> {
     let mut by_id: BTreeMap<String, Mineral> = BTreeMap::new();
     let mut t = CsvTable::new(minerals_file, minerals)?;
-    t.require(&["id", "name", "symbol", "form", "note"])?;
+    t.require(&["id", "name", "symbol", "form", "contained_basis", "note"])?;
     let mut seen = Seen::default();
     t.for_each(|row| {
         let id = slug(row, "id")?;
@@ -31,8 +31,22 @@ pub(crate) fn parse<M: Read, C: Read>(
             "compound" => MineralForm::Compound,
             _ => return Err(row.error("form", "element, element_group or compound")),
         };
+        let contained_basis = match row.get("contained_basis").split_once(':') {
+            None if row.get("contained_basis") == "content" => Basis::Content,
+            Some(("gross", what)) if !what.trim().is_empty() => Basis::Gross(what.trim().into()),
+            Some(("equivalent", what)) if !what.trim().is_empty() => {
+                Basis::Equivalent(what.trim().into())
+            }
+            _ => {
+                return Err(row.error(
+                    "contained_basis",
+                    "content, gross:<product> or equivalent:<compound>",
+                ))
+            }
+        };
         let mineral = Mineral {
             id: mineral_id,
+            contained_basis,
             name: row.text("name")?.to_string(),
             symbol: row.text("symbol")?.to_string(),
             form,
@@ -171,7 +185,7 @@ mod tests {
     use super::*;
 
     const MINERALS: &str =
-        "id,name,symbol,form,note\nlithium,Lithium,Li,element,\ncobalt,Cobalt,Co,element,\n";
+        "id,name,symbol,form,contained_basis,note\nlithium,Lithium,Li,element,content,\ncobalt,Cobalt,Co,element,content,\n";
     const HEADER: &str = "mineral,hs,description,stage,content_factor,factor_basis\n";
 
     fn carriers(rows: &str) -> Result<Vec<Mineral>> {
@@ -231,14 +245,36 @@ mod tests {
 
     #[test]
     fn bad_form_and_repeated_mineral() {
-        let bad = "id,name,symbol,form,note\nlithium,Lithium,Li,metal,\n";
+        let bad = "id,name,symbol,form,contained_basis,note\nlithium,Lithium,Li,metal,content,\n";
         let r = parse("m.csv", bad.as_bytes(), "c.csv", HEADER.as_bytes());
         assert!(matches!(r, Err(ImportError::Field { .. })), "{r:?}");
-        let twice = format!("{MINERALS}lithium,Lithium again,Li,element,\n");
+        let twice = format!("{MINERALS}lithium,Lithium again,Li,element,content,\n");
         let r = parse("m.csv", twice.as_bytes(), "c.csv", HEADER.as_bytes());
         assert!(
             matches!(r, Err(ImportError::Duplicate { line: 4, .. })),
             "{r:?}"
         );
+    }
+
+    #[test]
+    fn contained_basis_is_parsed_and_checked() {
+        let ok = "id,name,symbol,form,contained_basis,note\n\
+                  graphite,Graphite,C,element,gross:natural graphite,\n\
+                  rare-earths,Rare earths,REE,element_group,equivalent:REO,\n";
+        let m = parse("m.csv", ok.as_bytes(), "c.csv", HEADER.as_bytes()).unwrap();
+        assert_eq!(
+            m[0].contained_basis,
+            Basis::Gross("natural graphite".into())
+        );
+        assert_eq!(m[1].contained_basis, Basis::Equivalent("REO".into()));
+        for bad in ["", "gross:", "oxide:REO", "Content"] {
+            let text =
+                format!("id,name,symbol,form,contained_basis,note\nlithium,L,Li,element,{bad},\n");
+            let r = parse("m.csv", text.as_bytes(), "c.csv", HEADER.as_bytes());
+            assert!(
+                matches!(&r, Err(ImportError::Field { at, .. }) if at.field == "contained_basis"),
+                "{bad:?}: {r:?}"
+            );
+        }
     }
 }

@@ -48,6 +48,7 @@ pub fn minerals(ids: &[&str]) -> Vec<Mineral> {
             stages: vec![],
             hs: vec![],
             eol_rir: None,
+            contained_basis: derisk_model::Basis::Content,
             note: String::new(),
         })
         .collect()
