@@ -1,38 +1,16 @@
 //! `derisk concentration`, `dependence` and `criticality` tested at the binary's boundary on
 //! the embedded snapshot, with figures checked by hand against the published sources.
 
+mod common;
+
+use common::{derisk, run_json, usage_error};
 use serde_json::Value;
-use std::process::{Command, Output};
 
-fn derisk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_derisk"))
-        .args(args)
-        .output()
-        .expect("run derisk")
-}
-
+/// Run a command with `--format json` appended.
 fn json(args: &[&str]) -> Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
-    let out = derisk(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-/// Run a command that must fail as a usage error: exit 2, no panic; returns stderr.
-fn usage_error(args: &[&str]) -> String {
-    let out = derisk(args);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "{err}"
-    );
-    err
+    run_json(&all)
 }
 
 fn f(v: &Value) -> f64 {

@@ -1,24 +1,8 @@
 //! `derisk brief`, the main job, tested at the binary's boundary on the embedded data.
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-fn derisk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_derisk"))
-        .args(args)
-        .output()
-        .expect("run derisk")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = derisk(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use common::{derisk, run_json as json};
 
 #[test]
 fn brief_ind_table_snapshot() {

@@ -1,24 +1,9 @@
 //! The `derisk` binary tested at its boundary, on the embedded snapshot (no raw data needed).
 
+mod common;
+
+use common::{derisk, run_json as json};
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn derisk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_derisk"))
-        .args(args)
-        .output()
-        .expect("run derisk")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = derisk(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 fn record<'a>(doc: &'a Value, country: &str) -> &'a Value {
     doc["records"]

@@ -10,9 +10,7 @@ use derisk_data::iea::{
     SCENARIO_HISTORICAL, SECTOR_TOTAL,
 };
 use derisk_data::{CountryResolver, ImportContext, ImportError, ImportOptions, Imported};
-use derisk_model::{
-    Area, Basis, Flag, Measure, Mineral, MineralForm, MineralId, Observation, Stage, Unit, Year,
-};
+use derisk_model::{Area, Basis, Flag, Measure, Mineral, Observation, Stage, Unit, Year};
 use std::path::{Path, PathBuf};
 
 fn fixture(rel: &str) -> PathBuf {
@@ -28,26 +26,9 @@ fn resolver() -> CountryResolver {
         .0
 }
 
-/// Mineral ids from the project's reference table (parsed here, not by the crate's parser).
+/// The project's mineral catalogue.
 fn minerals() -> Vec<Mineral> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/reference/minerals.csv");
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            Mineral {
-                id: MineralId::try_from(&rec[0]).unwrap(),
-                name: rec[1].to_string(),
-                symbol: rec[2].to_string(),
-                form: MineralForm::Element,
-                stages: vec![],
-                hs: vec![],
-                eol_rir: None,
-                contained_basis: derisk_model::Basis::Content,
-                note: rec[4].to_string(),
-            }
-        })
-        .collect()
+    derisk_data::reference::minerals().expect("embedded minerals")
 }
 
 struct Env {
