@@ -419,6 +419,15 @@ pub fn run(ds: &Dataset, args: &CriticalityArgs, format: Format) -> Result<()> {
     }
 }
 
+impl Request<'_> {
+    /// Every indicator for one mineral, with that mineral's EU SR parameters.
+    fn assess(&self, m: &Mineral) -> Result<Assessment> {
+        let params = params_for(self.args, &self.file, m.id.as_str())?;
+        assess(&self.ix, &self.imp, m.id.as_str(), self.year, &params)
+            .map_err(|e| analysis_error(&self.ix, e))
+    }
+}
+
 fn one(req: &Request, m: &Mineral, format: Format) -> Result<()> {
     let Request {
         ix,
@@ -429,8 +438,7 @@ fn one(req: &Request, m: &Mineral, format: Format) -> Result<()> {
         file,
     } = req;
     let year = *year;
-    let params = params_for(args, file, m.id.as_str())?;
-    let a = assess(ix, imp, m.id.as_str(), year, &params).map_err(|e| analysis_error(ix, e))?;
+    let a = req.assess(m)?;
     let records = rows(&a);
     let imputed = a.imputed();
     let used = a.sources_used();
@@ -564,8 +572,7 @@ fn all(req: &Request, format: Format) -> Result<()> {
     let mut records = Vec::new();
     let mut used = BTreeSet::new();
     for m in &ix.ds.minerals {
-        let params = params_for(args, file, m.id.as_str())?;
-        let a = assess(ix, imp, m.id.as_str(), year, &params).map_err(|e| analysis_error(ix, e))?;
+        let a = req.assess(m)?;
         used.extend(a.sources_used());
         let gpr = |i: usize| done(&a.gpr[i]).and_then(|g| g.result.as_ref().map(|r| r.score));
         let dp = |i: usize| done(&a.dp[i]).map(|d| d.dp);
