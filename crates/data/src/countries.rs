@@ -88,16 +88,28 @@ impl CountryResolver {
             };
             r.codes.insert(code, ());
             r.by_name.insert(normalise(&name), code);
-            for alt in row
+            let alt_names: Vec<String> = row
                 .get("alt_names_en")
                 .split(['|', ';'])
-                .filter(|a| !a.trim().is_empty())
-            {
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect();
+            for alt in &alt_names {
                 alternatives.entry(normalise(alt)).or_default().insert(code);
             }
+            let alpha2 = match row.get("alpha2") {
+                "" => None,
+                v if v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()) => {
+                    Some(v.to_string())
+                }
+                _ => return Err(row.error("alpha2", "two upper-case letters (ISO 3166-1 alpha-2)")),
+            };
             countries.push(Country {
                 code,
                 name,
+                alpha2,
+                alt_names,
                 m49,
                 region: None,
                 subregion: None,
@@ -133,6 +145,8 @@ impl CountryResolver {
             countries.push(Country {
                 code,
                 name,
+                alpha2: None,
+                alt_names: Vec::new(),
                 m49: Some(m49),
                 region: None,
                 subregion: None,

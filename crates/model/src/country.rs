@@ -99,6 +99,11 @@ pub struct Country {
     pub code: CountryCode,
     /// English short name.
     pub name: String,
+    /// ISO 3166-1 alpha-2 code, where the territory has one.
+    pub alpha2: Option<String>,
+    /// Other English names a person may type ("Türkiye", "South Korea"), as the ISO list
+    /// gives them; a name shared by two countries is kept here but resolves to neither.
+    pub alt_names: Vec<String>,
     /// UN M49 numeric code, where the territory has one.
     pub m49: Option<u16>,
     pub region: Option<String>,
