@@ -1,0 +1,1 @@
+//! Resolving the names a person types: countries, groups and minerals.
