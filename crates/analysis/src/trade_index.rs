@@ -1,10 +1,10 @@
 //! Bilateral trade indexed by (year, HS code), then by exporter and by importer, built
 //! once and reused by every query.
 
-use derisk_model::{CountryCode, HsCode, TradeFlow, TradeTable, Year};
-use std::borrow::Cow;
+use derisk_model::{CountryCode, Dataset, HsCode, TradeFlow, Year};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One country's total trade of one HS code in one year, tonnes of product, over flows
 /// with a valid quantity (flows without one are not counted).
@@ -17,13 +17,13 @@ pub struct CountryTotal {
 
 /// Trade flows grouped by (year, HS code); within a group, flows of one exporter are found
 /// by binary search, and flows to one importer through a permutation sorted by importer.
-/// Each country's world totals per group are precomputed. The table is borrowed when it is
-/// already sorted by (year, hs, exporter, importer) (as [`TradeTable`] documents);
-/// otherwise a sorted copy is kept.
+/// Each country's world totals per group are precomputed. The index holds row numbers into
+/// the dataset's trade table, which [`crate::Engine::new`] keeps sorted by
+/// (year, hs, exporter, importer).
 #[derive(Debug)]
-pub struct TradeIndex<'a> {
-    flows: Cow<'a, [TradeFlow]>,
-    /// Same length as `flows`: within each group's range, indices sorted by importer.
+pub struct TradeIndex {
+    ds: Arc<Dataset>,
+    /// Within each group's range, row numbers sorted by importer.
     by_importer: Vec<u32>,
     ranges: HashMap<(Year, HsCode), Range<usize>>,
     /// Per (year, hs): totals by country, sorted by country.
@@ -31,25 +31,21 @@ pub struct TradeIndex<'a> {
     years: BTreeSet<Year>,
 }
 
-fn full_key(f: &TradeFlow) -> (Year, HsCode, CountryCode, CountryCode) {
+pub(crate) fn full_key(f: &TradeFlow) -> (Year, HsCode, CountryCode, CountryCode) {
     (f.year, f.hs, f.exporter, f.importer)
 }
 
-impl<'a> TradeIndex<'a> {
-    /// Index a trade table: two passes and a sort by importer within each (year, hs) group
-    /// when the table is sorted, a full sort first otherwise.
-    pub fn new(table: &'a TradeTable) -> TradeIndex<'a> {
-        let sorted = table
-            .flows
-            .windows(2)
-            .all(|w| full_key(&w[0]) <= full_key(&w[1]));
-        let flows: Cow<'a, [TradeFlow]> = if sorted {
-            Cow::Borrowed(&table.flows)
-        } else {
-            let mut v = table.flows.clone();
-            v.sort_by_key(full_key);
-            Cow::Owned(v)
-        };
+/// Whether the table is sorted as the index needs.
+pub(crate) fn is_sorted(flows: &[TradeFlow]) -> bool {
+    flows.windows(2).all(|w| full_key(&w[0]) <= full_key(&w[1]))
+}
+
+impl TradeIndex {
+    /// Index the dataset's trade table, which must be sorted (see [`is_sorted`]): one pass
+    /// and a sort by importer within each (year, hs) group.
+    pub(crate) fn new(ds: Arc<Dataset>) -> TradeIndex {
+        let flows = &ds.trade.flows;
+        debug_assert!(is_sorted(flows));
         let group = |f: &TradeFlow| (f.year, f.hs);
         let mut ranges = HashMap::new();
         let mut totals = HashMap::new();
@@ -67,7 +63,7 @@ impl<'a> TradeIndex<'a> {
             }
         }
         TradeIndex {
-            flows,
+            ds,
             by_importer,
             ranges,
             totals,
@@ -75,15 +71,8 @@ impl<'a> TradeIndex<'a> {
         }
     }
 
-    /// An index with no flows.
-    pub fn empty() -> TradeIndex<'static> {
-        TradeIndex {
-            flows: Cow::Borrowed(&[]),
-            by_importer: Vec::new(),
-            ranges: HashMap::new(),
-            totals: HashMap::new(),
-            years: BTreeSet::new(),
-        }
+    fn all(&self) -> &[TradeFlow] {
+        &self.ds.trade.flows
     }
 
     fn range(&self, year: Year, hs: HsCode) -> Range<usize> {
@@ -92,7 +81,7 @@ impl<'a> TradeIndex<'a> {
 
     /// Flows of one HS code in one year, sorted by (exporter, importer).
     pub fn flows(&self, year: Year, hs: HsCode) -> &[TradeFlow] {
-        &self.flows[self.range(year, hs)]
+        &self.all()[self.range(year, hs)]
     }
 
     /// Flows of one HS code in one year shipped by `exporter`.
@@ -110,10 +99,11 @@ impl<'a> TradeIndex<'a> {
         hs: HsCode,
         importer: CountryCode,
     ) -> impl Iterator<Item = &TradeFlow> + '_ {
+        let flows = self.all();
         let perm = &self.by_importer[self.range(year, hs)];
-        let lo = perm.partition_point(|&j| self.flows[j as usize].importer < importer);
-        let hi = perm.partition_point(|&j| self.flows[j as usize].importer <= importer);
-        perm[lo..hi].iter().map(move |&j| &self.flows[j as usize])
+        let lo = perm.partition_point(|&j| flows[j as usize].importer < importer);
+        let hi = perm.partition_point(|&j| flows[j as usize].importer <= importer);
+        perm[lo..hi].iter().map(move |&j| &flows[j as usize])
     }
 
     /// A country's world exports and imports of one HS code in one year (product tonnes,
@@ -142,12 +132,12 @@ impl<'a> TradeIndex<'a> {
 
     /// Number of flows indexed.
     pub fn len(&self) -> usize {
-        self.flows.len()
+        self.all().len()
     }
 
     /// Whether the index holds no flows.
     pub fn is_empty(&self) -> bool {
-        self.flows.is_empty()
+        self.all().is_empty()
     }
 }
 
@@ -190,17 +180,17 @@ mod tests {
 
     #[test]
     fn lookups_by_exporter_and_importer() {
-        let t = TradeTable {
-            provenance: None,
-            flows: vec![
-                flow(2020, "DEU", "FRA", 100_000),
-                flow(2020, "CHN", "FRA", 100_000),
-                flow(2020, "CHN", "USA", 100_000),
-                flow(2021, "CHN", "FRA", 100_000),
-                flow(2020, "CHN", "FRA", 200_000),
-            ],
-        };
-        let ix = TradeIndex::new(&t);
+        let mut flows = vec![
+            flow(2020, "DEU", "FRA", 100_000),
+            flow(2020, "CHN", "FRA", 100_000),
+            flow(2020, "CHN", "USA", 100_000),
+            flow(2021, "CHN", "FRA", 100_000),
+            flow(2020, "CHN", "FRA", 200_000),
+        ];
+        flows.sort_by_key(full_key);
+        let mut ds = Dataset::default();
+        ds.trade.flows = flows;
+        let ix = TradeIndex::new(Arc::new(ds));
         let (y, hs) = (
             Year::try_from(2020u16).unwrap(),
             HsCode::try_from(100_000).unwrap(),

@@ -1,10 +1,10 @@
 //! Transit hubs: suppliers that export more of a mineral than they produce and import.
 
-use crate::context::Indexed;
 use crate::dependence::{CarrierUsed, TradeSide};
+use crate::engine::Query;
 use crate::production::MemberProduction;
 use derisk_model::{CountryCode, Stage, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Relative slack before exports count as exceeding production plus imports (rounding in
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SLACK: f64 = 1e-9;
 
 /// A supplier whose exports exceed what it produced and imported.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransitHub {
     pub country: CountryCode,
     pub stage: Stage,
@@ -27,11 +27,12 @@ pub struct TransitHub {
 }
 
 /// A supplier that could not be checked, and why (its production is unknown).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unassessed {
     pub country: CountryCode,
     pub stage: Stage,
-    pub reason: String,
+    /// What is known of its production (withheld, not listed for the year, another basis).
+    pub production: MemberProduction,
 }
 
 /// The transit-hub check over the importer's suppliers.
@@ -43,14 +44,14 @@ pub struct Unassessed {
 /// counted; a supplier listed in no production table of the stage counts as producing 0;
 /// a supplier whose production is unknown is listed in `unassessed`, never flagged on a
 /// guessed zero.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransitCheck {
     pub hubs: Vec<TransitHub>,
     pub unassessed: Vec<Unassessed>,
 }
 
 pub(crate) fn transit_hubs(
-    ix: &Indexed,
+    ix: &Query,
     mineral: &str,
     year: Year,
     carriers: &[CarrierUsed],
@@ -61,15 +62,36 @@ pub(crate) fn transit_hubs(
         return TransitCheck::default();
     }
     // (country, stage) → (exports, imports), contained tonnes, over the whole world, from
-    // the index's per-country totals (computed once per (year, hs), not per query).
+    // the index's per-country totals (computed once per (year, hs), not per query), or
+    // from the flows themselves when an overlay changes trade.
     let mut totals: BTreeMap<(CountryCode, &Stage), (f64, f64)> = BTreeMap::new();
+    let overlay = ix.overlay();
     for &s in &suppliers {
         for c in carriers {
-            if let Some(t) = ix.trade.country_total(year, c.hs, s) {
-                let e = totals.entry((s, &c.stage)).or_default();
-                e.0 += t.exports_t * c.content_factor;
-                e.1 += t.imports_t * c.content_factor;
-            }
+            let (exp, imp) = if overlay.touches_trade() {
+                let q = |f: &derisk_model::TradeFlow| {
+                    overlay
+                        .flow(mineral, c, f)
+                        .quantity_t
+                        .filter(|q| q.is_finite() && *q >= 0.0)
+                };
+                let exp = ix.trade().exports_of(year, c.hs, s).iter().filter_map(q);
+                let imp = ix.trade().imports_of(year, c.hs, s).filter_map(q);
+                let (n, exp) = exp.fold((0, 0.0), |(n, a), b| (n + 1, a + b));
+                let (m, imp) = imp.fold((0, 0.0), |(n, a), b| (n + 1, a + b));
+                if n + m == 0 {
+                    continue;
+                }
+                (exp, imp)
+            } else {
+                match ix.trade().country_total(year, c.hs, s) {
+                    Some(t) => (t.exports_t, t.imports_t),
+                    None => continue,
+                }
+            };
+            let e = totals.entry((s, &c.stage)).or_default();
+            e.0 += exp * c.content_factor;
+            e.1 += imp * c.content_factor;
         }
     }
     let mut check = TransitCheck::default();
@@ -77,25 +99,26 @@ pub(crate) fn transit_hubs(
         if exp <= 0.0 {
             continue;
         }
-        let production_t = match ix
-            .production
-            .member_production(mineral, stage, year, country)
-        {
-            MemberProduction::Tonnes { tonnes, .. } => tonnes,
-            MemberProduction::NeverListed => 0.0,
-            other => {
-                // Without production, only an export surplus over imports alone is worth
-                // a look; it cannot be called a hub.
-                if exp > imp {
-                    check.unassessed.push(Unassessed {
-                        country,
-                        stage: stage.clone(),
-                        reason: format!("production unknown ({})", describe(&other)),
-                    });
+        let production_t =
+            match ix
+                .production()
+                .member_production(mineral, stage, year, country, ix.overlay())
+            {
+                MemberProduction::Tonnes { tonnes, .. } => tonnes,
+                MemberProduction::NeverListed => 0.0,
+                other => {
+                    // Without production, only an export surplus over imports alone is worth
+                    // a look; it cannot be called a hub.
+                    if exp > imp {
+                        check.unassessed.push(Unassessed {
+                            country,
+                            stage: stage.clone(),
+                            production: other,
+                        });
+                    }
+                    continue;
                 }
-                continue;
-            }
-        };
+            };
         let available = production_t + imp;
         if exp > available * (1.0 + SLACK) {
             check.hubs.push(TransitHub {
@@ -109,14 +132,4 @@ pub(crate) fn transit_hubs(
         }
     }
     check
-}
-
-fn describe(p: &MemberProduction) -> String {
-    match p {
-        MemberProduction::Tonnes { .. } => "known".into(),
-        MemberProduction::Withheld { source, flag } => format!("{flag} in {source}"),
-        MemberProduction::NotComparable { unit } => format!("only in {unit}"),
-        MemberProduction::NotListedThisYear => "not listed for the year".into(),
-        MemberProduction::NeverListed => "listed nowhere".into(),
-    }
 }

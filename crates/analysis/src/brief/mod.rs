@@ -7,14 +7,16 @@
 
 mod risks;
 
-pub use risks::{rank as rank_risks, Risk, RiskDriver};
+pub use risks::{rank as rank_risks, Risk, RiskDriver, RiskFact};
 
 use crate::concentration::{Band, Thresholds};
-use crate::criticality::EuSrParams;
-use crate::error::Result;
-use crate::{GovernanceGap, Importer, Indexed};
-use derisk_model::{CountryCode, Evidence, MeasureType, SourceId, Stage, Unit, Year};
-use serde::Serialize;
+use crate::criticality::{EuSrGap, EuSrParams, GprsGap};
+use crate::dependence::NirNote;
+use crate::engine::Query;
+use crate::error::{AnalysisError, Result};
+use crate::{GovernanceGap, Importer};
+use derisk_model::{CountryCode, Evidence, HsCode, MeasureType, SourceId, Stage, Unit, Year};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Minerals a briefing covers unless told otherwise: the battery minerals, rare earths,
@@ -66,7 +68,7 @@ impl Default for BriefOptions {
 }
 
 /// World concentration of one stage, from the strongest source's latest year.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageSummary {
     pub stage: Stage,
     pub year: Year,
@@ -85,7 +87,7 @@ pub struct StageSummary {
     pub restricted: Vec<RestrictedSupplier>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CountryShare {
     pub country: CountryCode,
     pub share: f64,
@@ -93,7 +95,7 @@ pub struct CountryShare {
 
 /// A supplier (or producer) with an export restriction on the mineral in force in the
 /// `as_of` year.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RestrictedSupplier {
     pub country: CountryCode,
     /// Share of the importer's imports of the mineral (contained quantity where known,
@@ -104,7 +106,7 @@ pub struct RestrictedSupplier {
 }
 
 /// The importer's dependence on suppliers of one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DependenceSummary {
     pub year: Year,
     pub imports_kusd: f64,
@@ -118,27 +120,59 @@ pub struct DependenceSummary {
     /// net exporter), or `None` with `nir_note` saying why.
     pub nir: Option<f64>,
     pub nir_stage: Option<Stage>,
-    pub nir_note: String,
+    /// How the NIR came out or why it is unknown; `None` without any stage balance.
+    pub nir_note: Option<NirNote>,
     pub restricted: Vec<RestrictedSupplier>,
     /// Σ shares of `restricted`.
     pub restricted_share: f64,
 }
 
 /// Criticality scores of the importer for one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CriticalitySummary {
     /// EU supply risk (2017 guidelines), the higher of extraction and processing.
     pub eu_sr: Option<f64>,
     pub eu_sr_stage: Option<Stage>,
-    pub eu_sr_note: Option<String>,
+    /// Why there is no EU SR (per stage), when there is none.
+    pub eu_sr_gaps: Vec<IndicatorGap>,
     /// GeoPolRisk (0–1), the higher of mining and refining.
     pub geopolrisk: Option<f64>,
     pub geopolrisk_stage: Option<Stage>,
-    pub geopolrisk_note: Option<String>,
+    /// Stages without a GeoPolRisk score, and why.
+    pub geopolrisk_gaps: Vec<IndicatorGap>,
+}
+
+/// Why an indicator is missing at a stage (or for the whole mineral when `stage` is
+/// `None`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorGap {
+    pub stage: Option<Stage>,
+    pub reason: GapReason,
+}
+
+/// The reason behind an [`IndicatorGap`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GapReason {
+    EuSr { gap: EuSrGap },
+    GeoPolRisk { gap: GprsGap },
+    Failed { error: AnalysisError },
+}
+
+/// Why a part of a mineral's briefing is missing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum BriefGap {
+    /// No world concentration at the stage.
+    Stage { stage: Stage, error: AnalysisError },
+    /// No dependence (no HS codes, no trade in the year…).
+    Dependence { error: AnalysisError },
+    /// The importer recorded no imports under the mineral's HS codes in the year.
+    NoImports { hs: Vec<HsCode>, year: Year },
 }
 
 /// Everything the briefing says about one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MineralBrief {
     pub mineral: String,
     pub name: String,
@@ -147,11 +181,11 @@ pub struct MineralBrief {
     pub dependence: Option<DependenceSummary>,
     pub criticality: CriticalitySummary,
     /// Why a part is missing (no HS code carries the mineral, no production table…).
-    pub gaps: Vec<String>,
+    pub gaps: Vec<BriefGap>,
 }
 
 /// A one-screen briefing for a country or group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Brief {
     pub importer: String,
     pub members: Vec<CountryCode>,
@@ -165,7 +199,7 @@ pub struct Brief {
     pub sources: Vec<SourceId>,
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// Brief `importer` on `options.minerals`.
     ///
     /// Errors only for invalid requests (unknown mineral, empty trade table); data gaps
@@ -173,14 +207,16 @@ impl Indexed<'_> {
     pub fn brief(&self, importer: &Importer, options: &BriefOptions) -> Result<Brief> {
         let trade_year = match options.trade_year {
             Some(y) => y,
-            None => self.trade.years().max().ok_or_else(|| {
-                crate::AnalysisError::NoFigures("the trade table is empty".into())
-            })?,
+            None => self
+                .trade()
+                .years()
+                .max()
+                .ok_or_else(|| AnalysisError::NoFigures("the trade table is empty".into()))?,
         };
         let as_of = options
             .as_of
             .or_else(|| {
-                self.ds
+                self.ds()
                     .observations
                     .iter()
                     .filter(|o| o.measure == derisk_model::Measure::Production)
@@ -192,9 +228,9 @@ impl Indexed<'_> {
         let mut sources = BTreeSet::new();
         for id in &options.minerals {
             let m = self
-                .ds
+                .ds()
                 .mineral(id)
-                .ok_or_else(|| crate::AnalysisError::UnknownMineral(id.clone()))?;
+                .ok_or_else(|| AnalysisError::UnknownMineral(id.clone()))?;
             let b = self.mineral_brief(importer, m, trade_year, as_of, options);
             for s in [&b.mining, &b.refining].into_iter().flatten() {
                 sources.insert(s.source.clone());
@@ -202,11 +238,11 @@ impl Indexed<'_> {
             minerals.push(b);
         }
         if minerals.iter().any(|m| m.dependence.is_some()) {
-            if let Some(p) = &self.ds.trade.provenance {
+            if let Some(p) = &self.ds().trade.provenance {
                 sources.insert(p.source.clone());
             }
         }
-        if !self.ds.governance.is_empty() {
+        if !self.ds().governance.is_empty() {
             sources.insert(SourceId::new("wgi-2023"));
         }
         if minerals.iter().any(|m| {
@@ -242,17 +278,21 @@ impl Indexed<'_> {
         let mut stage =
             |stage: Stage| match self.stage_summary(id, &stage, as_of, options.thresholds) {
                 Ok(s) => Some(s),
-                Err(e) => {
-                    gaps.push(format!("{stage}: {e}"));
+                Err(error) => {
+                    gaps.push(BriefGap::Stage { stage, error });
                     None
                 }
             };
         let mining = stage(Stage::Mining);
         let refining = stage(Stage::Refining);
         let dependence = match self.dependence_summary(importer, id, trade_year, as_of) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                gaps.push(format!("dependence: {e}"));
+            Ok(Ok(d)) => Some(d),
+            Ok(Err(gap)) => {
+                gaps.push(gap);
+                None
+            }
+            Err(error) => {
+                gaps.push(BriefGap::Dependence { error });
                 None
             }
         };
@@ -276,11 +316,11 @@ impl Indexed<'_> {
         as_of: Year,
         t: Thresholds,
     ) -> Result<StageSummary> {
-        let years = self.production.years(mineral, stage);
+        let years = self.production().years(mineral, stage);
         let year = *years.last().ok_or_else(|| {
-            crate::AnalysisError::NoFigures(format!("no production figures for {mineral} {stage}"))
+            AnalysisError::NoFigures(format!("no production figures for {mineral} {stage}"))
         })?;
-        let sc = self.stage_concentration(mineral, stage, year, None, t)?;
+        let sc = self.shares(mineral, stage, year, None, t)?;
         let c = &sc.concentration;
         let top: Vec<CountryShare> = c
             .shares
@@ -299,7 +339,7 @@ impl Indexed<'_> {
             evidence: sc.evidence,
             unit: sc.unit.clone(),
             hhi: c.hhi,
-            band: c.band,
+            band: t.band(c.hhi),
             top,
             unlisted_share: c.unlisted_share,
             gaps: sc.gaps.iter().map(|g| g.country).collect(),
@@ -319,7 +359,7 @@ impl Indexed<'_> {
             .iter()
             .filter_map(|s| {
                 let measures: Vec<(String, MeasureType)> = self
-                    .ds
+                    .ds()
                     .restrictions
                     .iter()
                     .filter(|r| {
@@ -344,15 +384,14 @@ impl Indexed<'_> {
         mineral: &str,
         year: Year,
         as_of: Year,
-    ) -> Result<DependenceSummary> {
-        let d = self.dependence(importer, mineral, year, None, None)?;
+    ) -> Result<std::result::Result<DependenceSummary, BriefGap>> {
+        let d = self.dependence_once(importer, mineral, year, None, None)?;
         let imp = &d.imports;
         if imp.flows == 0 {
-            let codes: Vec<String> = d.carriers.iter().map(|c| c.hs.to_string()).collect();
-            return Err(crate::AnalysisError::NoFigures(format!(
-                "no imports recorded under HS {} in {year}",
-                codes.join(", ")
-            )));
+            return Ok(Err(BriefGap::NoImports {
+                hs: d.carriers.iter().map(|c| c.hs).collect(),
+                year,
+            }));
         }
         let by_quantity = imp.contained_t > 0.0;
         let share = |p: &crate::Partner| {
@@ -382,10 +421,10 @@ impl Indexed<'_> {
                 .then(b.stage.cmp(&a.stage))
         });
         let (nir, nir_stage, nir_note) = match main {
-            Some(b) => (b.nir, Some(b.stage.clone()), b.note.clone()),
-            None => (None, None, "no stage balance".to_string()),
+            Some(b) => (b.nir, Some(b.stage.clone()), Some(b.note.clone())),
+            None => (None, None, None),
         };
-        Ok(DependenceSummary {
+        Ok(Ok(DependenceSummary {
             year,
             imports_kusd: imp.value_kusd,
             imports_contained_t: imp.contained_t,
@@ -401,7 +440,7 @@ impl Indexed<'_> {
             nir_note,
             restricted,
             restricted_share,
-        })
+        }))
     }
 
     fn criticality_summary(
@@ -411,41 +450,62 @@ impl Indexed<'_> {
         year: Year,
         options: &BriefOptions,
     ) -> CriticalitySummary {
-        let (eu_sr, eu_sr_stage, eu_sr_note) =
+        let (eu_sr, eu_sr_stage, eu_sr_gaps) =
             match self.eu_supply_risk(importer, mineral, year, &options.eu_sr) {
                 Ok(a) => {
-                    let note = a.sr.is_none().then(|| {
+                    let gaps = if a.sr.is_none() {
                         [&a.extraction, &a.processing]
                             .iter()
-                            .filter_map(|s| s.reason.as_ref().map(|r| format!("{}: {r}", s.stage)))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    });
-                    (a.sr, a.kept, note)
+                            .filter_map(|s| {
+                                s.reason.as_ref().map(|gap| IndicatorGap {
+                                    stage: Some(s.stage.clone()),
+                                    reason: GapReason::EuSr { gap: gap.clone() },
+                                })
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (a.sr, a.kept, gaps)
                 }
-                Err(e) => (None, None, Some(e.to_string())),
+                Err(error) => (
+                    None,
+                    None,
+                    vec![IndicatorGap {
+                        stage: None,
+                        reason: GapReason::Failed { error },
+                    }],
+                ),
             };
         let mut best: Option<(f64, Stage)> = None;
-        let mut notes = Vec::new();
+        let mut gaps = Vec::new();
         for stage in [Stage::Mining, Stage::Refining] {
             match self.geopolrisk(importer, mineral, &stage, year, options.governance_gap) {
-                Ok(a) => match a.result {
-                    Some(r) if best.as_ref().is_none_or(|(s, _)| r.score > *s) => {
-                        best = Some((r.score, stage))
+                Ok(a) => match (a.result, a.reason) {
+                    (Some(r), _) => {
+                        if best.as_ref().is_none_or(|(s, _)| r.score > *s) {
+                            best = Some((r.score, stage))
+                        }
                     }
-                    Some(_) => {}
-                    None => notes.push(format!("{stage}: {}", a.reason.unwrap_or_default())),
+                    (None, Some(gap)) => gaps.push(IndicatorGap {
+                        stage: Some(stage),
+                        reason: GapReason::GeoPolRisk { gap },
+                    }),
+                    (None, None) => {}
                 },
-                Err(e) => notes.push(format!("{stage}: {e}")),
+                Err(error) => gaps.push(IndicatorGap {
+                    stage: Some(stage),
+                    reason: GapReason::Failed { error },
+                }),
             }
         }
         CriticalitySummary {
             eu_sr,
             eu_sr_stage,
-            eu_sr_note,
+            eu_sr_gaps,
             geopolrisk: best.as_ref().map(|b| b.0),
             geopolrisk_stage: best.map(|b| b.1),
-            geopolrisk_note: (!notes.is_empty()).then(|| notes.join("; ")),
+            geopolrisk_gaps: gaps,
         }
     }
 }

@@ -15,13 +15,13 @@
 //! A mineral's score is its largest signal; ties go to the order above, then to the mineral
 //! id, so the ranking is deterministic.
 
-use super::MineralBrief;
-use derisk_model::CountryCode;
-use serde::Serialize;
+use super::{MineralBrief, RestrictedSupplier};
+use derisk_model::{CountryCode, MeasureType, SourceId, Stage, Year};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Which signal drives a risk.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskDriver {
     RestrictedImports,
@@ -29,8 +29,43 @@ pub enum RiskDriver {
     DominantProducer,
 }
 
+/// What a risk says, as data (its sentence is its `Display`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "driver", rename_all = "snake_case")]
+pub enum RiskFact {
+    /// `share` of the importer's imports come from suppliers with export restrictions.
+    RestrictedImports {
+        mineral_name: String,
+        importer: String,
+        share: f64,
+        year: Year,
+        by_quantity: bool,
+        suppliers: Vec<RestrictedSupplier>,
+    },
+    /// `share` of the importer's imports come from one supplier.
+    DominantSupplier {
+        mineral_name: String,
+        importer: String,
+        share: f64,
+        year: Year,
+        by_quantity: bool,
+        supplier: CountryCode,
+    },
+    /// One producer supplies `share` of world output at a stage.
+    DominantProducer {
+        mineral_name: String,
+        producer: CountryCode,
+        share: f64,
+        stage: Stage,
+        source: SourceId,
+        year: Year,
+        /// The producer's export restrictions on the mineral in force (empty if none).
+        measures: Vec<MeasureType>,
+    },
+}
+
 /// One of the briefing's biggest risks.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Risk {
     pub mineral: String,
     /// Signal × reliance weight, 0–1.
@@ -39,19 +74,13 @@ pub struct Risk {
     /// The reliance weight used (net import reliance clamped to 0–1, or 1 when unknown).
     pub reliance: f64,
     pub reliance_known: bool,
-    /// The risk in one sentence.
-    pub text: String,
+    pub fact: RiskFact,
 }
 
-/// The distinct measure types, e.g. "licence/ban".
-fn kinds(measures: &[(String, derisk_model::MeasureType)]) -> String {
-    let set: std::collections::BTreeSet<derisk_model::MeasureType> =
-        measures.iter().map(|(_, k)| *k).collect();
-    set.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("/")
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.0} %", x * 100.0)
+/// The distinct measure types, in order.
+fn kinds(measures: &[(String, MeasureType)]) -> Vec<MeasureType> {
+    let set: BTreeSet<MeasureType> = measures.iter().map(|(_, k)| *k).collect();
+    set.into_iter().collect()
 }
 
 /// The `n` largest risks (score above zero) among `minerals`, for the importer labelled `label` made of
@@ -78,41 +107,34 @@ fn assess(label: &str, members: &BTreeSet<CountryCode>, m: &MineralBrief) -> Opt
         Some(nir) => (nir.clamp(0.0, 1.0), true),
         None => (1.0, false),
     };
-    let reliance_text = if reliance_known {
-        format!("net import reliance {}", pct(reliance))
-    } else {
-        "import reliance unknown, counted as full".to_string()
-    };
-    let mut candidates: Vec<(f64, RiskDriver, String)> = Vec::new();
+    let mut candidates: Vec<(f64, RiskDriver, RiskFact)> = Vec::new();
     if let Some(d) = dep {
-        let basis = if d.shares_by_quantity {
-            "contained tonnes"
-        } else {
-            "value"
-        };
         if d.restricted_share > 0.0 {
-            let who: Vec<String> = d
-                .restricted
-                .iter()
-                .map(|r| format!("{} ({} {})", r.country, pct(r.share), kinds(&r.measures)))
-                .collect();
             candidates.push((
                 d.restricted_share * reliance,
                 RiskDriver::RestrictedImports,
-                format!(
-                    "{}: {} of {label}'s imports ({}, by {basis}) come from suppliers with export restrictions in force: {}; {reliance_text}.",
-                    m.name, pct(d.restricted_share), d.year, who.join(", ")
-                ),
+                RiskFact::RestrictedImports {
+                    mineral_name: m.name.clone(),
+                    importer: label.to_string(),
+                    share: d.restricted_share,
+                    year: d.year,
+                    by_quantity: d.shares_by_quantity,
+                    suppliers: d.restricted.clone(),
+                },
             ));
         }
         if let Some(top) = d.suppliers.first() {
             candidates.push((
                 0.5 * top.share * reliance,
                 RiskDriver::DominantSupplier,
-                format!(
-                    "{}: {} of {label}'s imports ({}, by {basis}) come from one supplier, {}; {reliance_text}.",
-                    m.name, pct(top.share), d.year, top.country
-                ),
+                RiskFact::DominantSupplier {
+                    mineral_name: m.name.clone(),
+                    importer: label.to_string(),
+                    share: top.share,
+                    year: d.year,
+                    by_quantity: d.shares_by_quantity,
+                    supplier: top.country,
+                },
             ));
         }
     }
@@ -121,22 +143,19 @@ fn assess(label: &str, members: &BTreeSet<CountryCode>, m: &MineralBrief) -> Opt
             // The importer's own dominance is not a supply risk to it.
             if !members.contains(&top.country) {
                 let restriction = s.restricted.iter().find(|r| r.country == top.country);
-                let restricted = restriction
-                    .map(|r| format!(" and restricts its exports ({})", kinds(&r.measures)))
-                    .unwrap_or_default();
                 let weight = if restriction.is_some() { 1.0 } else { 0.5 };
                 candidates.push((
                     weight * top.share * reliance,
                     RiskDriver::DominantProducer,
-                    format!(
-                        "{}: {} supplies {} of world {} ({} {}){restricted}; {reliance_text}.",
-                        m.name,
-                        top.country,
-                        pct(top.share),
-                        s.stage,
-                        s.source,
-                        s.year
-                    ),
+                    RiskFact::DominantProducer {
+                        mineral_name: m.name.clone(),
+                        producer: top.country,
+                        share: top.share,
+                        stage: s.stage.clone(),
+                        source: s.source.clone(),
+                        year: s.year,
+                        measures: restriction.map(|r| kinds(&r.measures)).unwrap_or_default(),
+                    },
                 ));
             }
         }
@@ -153,6 +172,6 @@ fn assess(label: &str, members: &BTreeSet<CountryCode>, m: &MineralBrief) -> Opt
         driver: best.1,
         reliance,
         reliance_known,
-        text: best.2,
+        fact: best.2,
     })
 }

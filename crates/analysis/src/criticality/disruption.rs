@@ -1,18 +1,18 @@
 //! USGS-style disruption potential: production concentration weighted by governance.
 
 use crate::concentration::Thresholds;
-use crate::context::Indexed;
+use crate::engine::Query;
 use crate::error::{in_range, AnalysisError, Result};
 use crate::governance::{GovernanceGap, GovernanceScore, Scale};
 use derisk_model::{CountryCode, SourceId, Stage, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// What the figure is and is not.
 pub const DP_CITATION: &str = "USGS-style disruption potential after Nassar et al. (2020), Sci. Adv. 6: eaay8647, and the USGS 2022 critical minerals list methodology; derisk's own governance scaling (2.5 − mean of six WGI estimates)/5, not the USGS's published figure";
 
 /// One producer in the disruption-potential sum.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DpSupplier {
     pub country: CountryCode,
     /// Share of world production, a fraction (0–1).
@@ -60,14 +60,14 @@ pub fn disruption_potential(suppliers: &[DpSupplier]) -> Result<f64> {
         return Err(AnalysisError::InvalidValue {
             what: "sum of shares".into(),
             value: sum,
-            expected: "at most 1",
+            expected: "at most 1".into(),
         });
     }
     Ok(dp)
 }
 
 /// A producer as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DpProducer {
     pub country: CountryCode,
     pub share: f64,
@@ -75,7 +75,7 @@ pub struct DpProducer {
 }
 
 /// USGS-style disruption potential of a mineral stage on a dataset.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisruptionPotential {
     pub mineral: String,
     pub stage: Stage,
@@ -89,10 +89,10 @@ pub struct DisruptionPotential {
     /// DP with the unlisted residual as one producer of the worst governance.
     pub dp_upper: f64,
     pub governance_gap: GovernanceGap,
-    pub citation: &'static str,
+    pub citation: String,
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// [`disruption_potential`] of `mineral` at `stage` in `year`: shares from
     /// [`Self::stage_concentration`] (the named source or the default), weights from
     /// [`Scale::UsgsStyle`].
@@ -104,14 +104,14 @@ impl Indexed<'_> {
         source: Option<&str>,
         gap: GovernanceGap,
     ) -> Result<DisruptionPotential> {
-        let gs = self.stage_concentration(mineral, stage, year, source, Thresholds::Doj2010)?;
+        let gs = self.shares(mineral, stage, year, source, Thresholds::Doj2010)?;
         let mut producers = Vec::with_capacity(gs.concentration.shares.len());
         for s in &gs.concentration.shares {
             producers.push(DpProducer {
                 country: s.country,
                 share: s.share,
                 weight: self
-                    .governance
+                    .governance()
                     .score(s.country, year, Scale::UsgsStyle, gap)?,
             });
         }
@@ -129,13 +129,13 @@ impl Indexed<'_> {
             mineral: mineral.to_string(),
             stage: stage.clone(),
             year,
-            source: gs.source,
+            source: gs.source.clone(),
             producers,
             unlisted_share: u,
             dp,
             dp_upper: dp + u * u,
             governance_gap: gap,
-            citation: DP_CITATION,
+            citation: DP_CITATION.to_string(),
         })
     }
 }

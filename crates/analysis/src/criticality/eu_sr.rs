@@ -1,22 +1,23 @@
 //! EU supply risk (European Commission 2017 guidelines): kernel on numbers and the dataset
 //! layer.
 
-use super::params::{EuSrParams, TradeFactor};
+use super::params::{EuSrParams, TradeFactor, TradeFactorBasis};
 use crate::concentration::Thresholds;
-use crate::context::Indexed;
 use crate::dependence::Importer;
+use crate::dependence::NirNote;
+use crate::engine::Query;
 use crate::error::{in_range, AnalysisError, Result};
 use crate::governance::{GovernanceScore, Scale};
 use crate::production::MemberProduction;
 use derisk_model::{CountryCode, HsCode, SourceId, Stage, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Citation of the method.
 pub const EU_SR_CITATION: &str = "European Commission (2017), Methodology for establishing the EU list of critical raw materials: guidelines (Blengini et al.), Publications Office of the European Union";
 
 /// One supplier in an `HHI_WGI,t` sum.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupplierInput {
     pub country: CountryCode,
     /// Share of supply, a fraction (0–1).
@@ -28,7 +29,7 @@ pub struct SupplierInput {
 }
 
 /// Inputs of [`eu_supply_risk`], as plain numbers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EuSrInput {
     /// Global supply (GS): world production shares.
     pub global_supply: Vec<SupplierInput>,
@@ -43,7 +44,7 @@ pub struct EuSrInput {
 }
 
 /// EU supply risk and its parts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EuSr {
     pub hhi_wgi_t_global: f64,
     pub hhi_wgi_t_sourcing: f64,
@@ -95,7 +96,7 @@ pub fn hhi_wgi_t(suppliers: &[SupplierInput]) -> Result<f64> {
             return Err(AnalysisError::InvalidValue {
                 what: format!("trade parameter t of {}", s.country),
                 value: s.t,
-                expected: "a positive number",
+                expected: "a positive number".into(),
             });
         }
         sum_shares += s.share;
@@ -105,7 +106,7 @@ pub fn hhi_wgi_t(suppliers: &[SupplierInput]) -> Result<f64> {
         return Err(AnalysisError::InvalidValue {
             what: "sum of shares".into(),
             value: sum_shares,
-            expected: "at most 1",
+            expected: "at most 1".into(),
         });
     }
     Ok(h)
@@ -130,7 +131,7 @@ pub fn eu_supply_risk(input: &EuSrInput) -> Result<EuSr> {
         return Err(AnalysisError::InvalidValue {
             what: "import reliance".into(),
             value: input.import_reliance,
-            expected: "a finite number",
+            expected: "a finite number".into(),
         });
     }
     let eol = in_range("EoL-RIR", input.eol_rir, 0.0, 1.0, "a fraction in [0, 1]")?;
@@ -152,7 +153,7 @@ pub fn eu_supply_risk(input: &EuSrInput) -> Result<EuSr> {
 }
 
 /// One supplier as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupplierRisk {
     pub country: CountryCode,
     pub share: f64,
@@ -163,7 +164,7 @@ pub struct SupplierRisk {
 }
 
 /// EU supply risk at one stage, or why it could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EuSrStage {
     pub stage: Stage,
     pub global_source: Option<SourceId>,
@@ -173,28 +174,54 @@ pub struct EuSrStage {
     pub global: Vec<SupplierRisk>,
     pub sourcing: Vec<SupplierRisk>,
     pub result: Option<EuSr>,
-    pub reason: Option<String>,
+    pub reason: Option<EuSrGap>,
+}
+
+/// Why a stage's EU supply risk could not be computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "gap", rename_all = "snake_case")]
+pub enum EuSrGap {
+    /// No world production shares (no production table, incompatible units…).
+    GlobalSupply { error: AnalysisError },
+    /// No sourcing (no HS codes at the stage, no trade in the year…).
+    Sourcing { error: AnalysisError },
+    /// The importer's import reliance at the stage is unknown.
+    ImportRelianceUnknown { note: NirNote },
+    /// Neither production nor imports with a quantity.
+    NoSourcingQuantity,
+}
+
+/// Where the end-of-life recycling input rate came from.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EolRirBasis {
+    /// Given by the caller.
+    Override,
+    /// The mineral's record (EU 2023 factsheets).
+    MineralRecord,
+    /// Not known: 0 assumed (no recycling credit, the conservative choice).
+    NotKnown,
 }
 
 /// EU supply risk of an importer for a mineral and year, at extraction and processing;
 /// the higher is kept, as the guidelines do.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EuSrAssessment {
     pub importer: String,
     pub mineral: String,
     pub year: Year,
     pub params: EuSrParams,
     pub eol_rir: f64,
-    pub eol_rir_basis: String,
+    pub eol_rir_basis: EolRirBasis,
     pub extraction: EuSrStage,
     pub processing: EuSrStage,
     /// The stage whose SR is kept (the higher; extraction on a tie).
     pub kept: Option<Stage>,
     pub sr: Option<f64>,
-    pub citation: &'static str,
+    pub citation: String,
 }
 
-impl Indexed<'_> {
+impl Query<'_> {
     /// EU supply risk of `importer` for `mineral` in `year` (see [`eu_supply_risk`]).
     ///
     /// Per stage (extraction = [`Stage::Mining`], processing = [`Stage::Refining`]): GS
@@ -217,19 +244,16 @@ impl Indexed<'_> {
         params: &EuSrParams,
     ) -> Result<EuSrAssessment> {
         let m = self
-            .ds
+            .ds()
             .mineral(mineral)
             .ok_or_else(|| AnalysisError::UnknownMineral(mineral.to_string()))?;
         if importer.members.is_empty() {
             return Err(AnalysisError::InvalidImporter(importer.label.clone()));
         }
         let (eol, eol_basis) = match (params.eol_rir(), m.eol_rir) {
-            (Some(e), _) => (e, "override".to_string()),
-            (None, Some(e)) => (e, "mineral record (EU 2023 factsheets)".to_string()),
-            (None, None) => (
-                0.0,
-                "not known: 0 assumed (no recycling credit)".to_string(),
-            ),
+            (Some(e), _) => (e, EolRirBasis::Override),
+            (None, Some(e)) => (e, EolRirBasis::MineralRecord),
+            (None, None) => (0.0, EolRirBasis::NotKnown),
         };
         let hs: Vec<HsCode> = m.hs.iter().map(|c| c.hs).collect();
         let stage_sr =
@@ -257,7 +281,7 @@ impl Indexed<'_> {
             processing,
             kept,
             sr,
-            citation: EU_SR_CITATION,
+            citation: EU_SR_CITATION.to_string(),
         })
     }
 
@@ -283,15 +307,15 @@ impl Indexed<'_> {
         };
         let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
             let wgi = self
-                .governance
+                .governance()
                 .score(c, year, Scale::EuWgi, params.governance_gap())?;
             let trade = if domestic {
                 TradeFactor {
                     t: 1.0,
-                    basis: "domestic production".into(),
+                    basis: TradeFactorBasis::DomesticProduction,
                 }
             } else {
-                params.trade_factor(&self.ds.restrictions, mineral, hs, c, year)
+                params.trade_factor(&self.ds().restrictions, mineral, hs, c, year)
             };
             Ok(SupplierRisk {
                 country: c,
@@ -301,10 +325,10 @@ impl Indexed<'_> {
                 domestic,
             })
         };
-        let gs = match self.stage_concentration(mineral, &stage, year, None, Thresholds::Doj2010) {
+        let gs = match self.shares(mineral, &stage, year, None, Thresholds::Doj2010) {
             Ok(gs) => gs,
-            Err(e) => {
-                out.reason = Some(format!("global supply: {e}"));
+            Err(error) => {
+                out.reason = Some(EuSrGap::GlobalSupply { error });
                 return Ok(out);
             }
         };
@@ -313,19 +337,22 @@ impl Indexed<'_> {
         for s in &gs.concentration.shares {
             out.global.push(score(s.country, s.share, false)?);
         }
-        let dep = match self.dependence(importer, mineral, year, Some(&stage), None) {
+        let dep = match self.dependence_once(importer, mineral, year, Some(&stage), None) {
             Ok(d) => d,
-            Err(e) => {
-                out.reason = Some(format!("sourcing: {e}"));
+            Err(error) => {
+                out.reason = Some(EuSrGap::Sourcing { error });
                 return Ok(out);
             }
         };
+        // `dependence` at one stage always has that stage's balance.
         let Some(balance) = dep.balances.first() else {
-            out.reason = Some("sourcing: no trade balance".into());
+            out.reason = Some(EuSrGap::NoSourcingQuantity);
             return Ok(out);
         };
         let Some(ir) = balance.nir else {
-            out.reason = Some(format!("import reliance unknown: {}", balance.note));
+            out.reason = Some(EuSrGap::ImportRelianceUnknown {
+                note: balance.note.clone(),
+            });
             return Ok(out);
         };
         let mut quantities: Vec<(CountryCode, f64, bool)> = Vec::new();
@@ -339,7 +366,7 @@ impl Indexed<'_> {
         }
         let total: f64 = quantities.iter().map(|q| q.1).fold(0.0, |a, b| a + b);
         if total <= 0.0 {
-            out.reason = Some("sourcing: no production and no imports with a quantity".into());
+            out.reason = Some(EuSrGap::NoSourcingQuantity);
             return Ok(out);
         }
         for (c, q, domestic) in quantities.into_iter().filter(|q| q.1 > 0.0) {

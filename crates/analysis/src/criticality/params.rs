@@ -4,7 +4,7 @@
 use crate::error::{AnalysisError, Result};
 use crate::governance::GovernanceGap;
 use derisk_model::{CountryCode, ExportRestriction, HsCode, MeasureType, Year};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Parameters of [`eu_supply_risk`](crate::criticality::eu_supply_risk) on a dataset.
@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// tax or quota and `t = 1.5` for a ban or suspension (derisk's documented reading of the
 /// guidelines' 1.1–1.5 range). No trade-agreement partners by default: the caller names
 /// them. Missing governance uses [`GovernanceGap::Midpoint`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EuSrParams {
     si_sr: f64,
     eol_rir: Option<f64>,
@@ -46,10 +46,24 @@ impl Default for EuSrParams {
 }
 
 /// The trade parameter of one supplier and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TradeFactor {
     pub t: f64,
-    pub basis: String,
+    pub basis: TradeFactorBasis,
+}
+
+/// Why a supplier's trade parameter `t` has its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TradeFactorBasis {
+    /// The importer's own production: not traded, `t = 1`.
+    DomesticProduction,
+    /// An export restriction in force (the strongest, when several are).
+    ExportRestriction { id: String, measure: MeasureType },
+    /// A trade-agreement partner.
+    TradeAgreement,
+    /// Neither: `t = 1`.
+    Baseline,
 }
 
 impl EuSrParams {
@@ -104,18 +118,21 @@ impl EuSrParams {
         if let Some((t, r)) = strongest {
             return TradeFactor {
                 t,
-                basis: format!("export restriction {} ({})", r.id, r.measure.as_str()),
+                basis: TradeFactorBasis::ExportRestriction {
+                    id: r.id.clone(),
+                    measure: r.measure,
+                },
             };
         }
         if self.trade_agreement_partners.contains(&country) {
             TradeFactor {
                 t: self.t_agreement,
-                basis: "trade agreement".into(),
+                basis: TradeFactorBasis::TradeAgreement,
             }
         } else {
             TradeFactor {
                 t: 1.0,
-                basis: "baseline".into(),
+                basis: TradeFactorBasis::Baseline,
             }
         }
     }
@@ -157,11 +174,12 @@ impl EuSrParamsBuilder {
     /// finite and positive.
     pub fn build(self) -> Result<EuSrParams> {
         let p = self.params;
-        let bad = |name, value, expected| AnalysisError::InvalidParameter {
-            name,
-            value,
-            expected,
-        };
+        let bad =
+            |name: &'static str, value, expected: &'static str| AnalysisError::InvalidParameter {
+                name: name.into(),
+                value,
+                expected: expected.into(),
+            };
         if !(0.0..=1.0).contains(&p.si_sr) {
             return Err(bad("si_sr", p.si_sr, "a number in [0, 1]"));
         }

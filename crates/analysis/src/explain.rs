@@ -1,0 +1,307 @@
+//! Every reason, basis and note the engine returns, in words: the one place where typed
+//! explanations become sentences. Code and tests match on the types, never on this text.
+
+use crate::brief::{BriefGap, GapReason, IndicatorGap, Risk, RiskFact};
+use crate::concentration::ConcentrationNote;
+use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, TradeFactorBasis};
+use crate::dependence::{IntraGroupRule, NirNote};
+use crate::production::{MemberProduction, ProductionBasis};
+use derisk_model::MeasureType;
+use std::fmt;
+
+/// A fraction shown as a whole percentage: `0.26` → `26%`, a positive share below half a
+/// percent → `<1%`. The one percent style of every front end.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Percent(pub f64);
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x > 0.0 && x < 0.005 {
+            f.write_str("<1%")
+        } else {
+            // `+ 0.0` turns a rounded −0 into 0.
+            write!(f, "{:.0}%", (x * 100.0).round() + 0.0)
+        }
+    }
+}
+
+fn join<T: fmt::Display>(items: &[T], sep: &str) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+impl fmt::Display for ConcentrationNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConcentrationNote::WorldTotalBelowListed {
+                world_total,
+                listed_total,
+            } => write!(
+                f,
+                "published world total {world_total} is below the sum of listed countries \
+                 {listed_total}; shares use the sum of listed countries"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for MemberProduction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemberProduction::Tonnes {
+                tonnes,
+                source,
+                flag,
+            } => write!(f, "{tonnes} t ({flag}, {source})"),
+            MemberProduction::Withheld { source, flag } => write!(f, "{flag} in {source}"),
+            MemberProduction::NotComparable { unit } => write!(f, "only in {unit}"),
+            MemberProduction::NotListedThisYear => f.write_str("not listed for the year"),
+            MemberProduction::NeverListed => f.write_str("listed in no production table"),
+        }
+    }
+}
+
+impl fmt::Display for ProductionBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProductionBasis::NoProductionTable => {
+                f.write_str("no production table for the mineral at this stage")
+            }
+            ProductionBasis::NoMemberListed => f.write_str("no member listed as a producer"),
+            ProductionBasis::SumOfMembers { members } => {
+                write!(f, "sum of {members} listed member(s), contained tonnes")
+            }
+            ProductionBasis::Unknown { members } => {
+                let who: Vec<String> = members
+                    .iter()
+                    .map(|m| format!("{} {}", m.country, m.production))
+                    .collect();
+                write!(f, "production unknown: {}", who.join(", "))
+            }
+        }
+    }
+}
+
+impl fmt::Display for NirNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NirNote::Computed { basis } => write!(f, "{basis}"),
+            NirNote::NetExporter => f.write_str("net exporter (negative NIR)"),
+            NirNote::ProductionUnknown { basis } => write!(f, "{basis}"),
+            NirNote::ApparentConsumptionNotPositive { apparent_t } => write!(
+                f,
+                "apparent consumption (production + imports − exports = {apparent_t} t) is not positive"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for IntraGroupRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IntraGroupRule::SingleCountry => "single-country importer: no intra-group trade",
+            IntraGroupRule::MembersExcluded => {
+                "trade between members of the group is excluded from imports and exports"
+            }
+        })
+    }
+}
+
+impl fmt::Display for TradeFactorBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TradeFactorBasis::DomesticProduction => f.write_str("domestic production"),
+            TradeFactorBasis::ExportRestriction { id, measure } => {
+                write!(f, "export restriction {id} ({})", measure.as_str())
+            }
+            TradeFactorBasis::TradeAgreement => f.write_str("trade agreement"),
+            TradeFactorBasis::Baseline => f.write_str("baseline"),
+        }
+    }
+}
+
+impl fmt::Display for EolRirBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EolRirBasis::Override => "override",
+            EolRirBasis::MineralRecord => "mineral record (EU 2023 factsheets)",
+            EolRirBasis::NotKnown => "not known: 0 assumed (no recycling credit)",
+        })
+    }
+}
+
+impl fmt::Display for EuSrGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EuSrGap::GlobalSupply { error } => write!(f, "global supply: {error}"),
+            EuSrGap::Sourcing { error } => write!(f, "sourcing: {error}"),
+            EuSrGap::ImportRelianceUnknown { note } => {
+                write!(f, "import reliance unknown: {note}")
+            }
+            EuSrGap::NoSourcingQuantity => {
+                f.write_str("sourcing: no production and no imports with a quantity")
+            }
+        }
+    }
+}
+
+impl fmt::Display for GprsGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GprsGap::ProductionUnknown { basis } => {
+                write!(f, "domestic production unknown: {basis}")
+            }
+            GprsGap::NoSupply => {
+                f.write_str("no imports and no domestic production: GeoPolRisk is undefined")
+            }
+        }
+    }
+}
+
+impl fmt::Display for GapReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GapReason::EuSr { gap } => write!(f, "{gap}"),
+            GapReason::GeoPolRisk { gap } => write!(f, "{gap}"),
+            GapReason::Failed { error } => write!(f, "{error}"),
+        }
+    }
+}
+
+impl fmt::Display for IndicatorGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.stage {
+            Some(s) => write!(f, "{s}: {}", self.reason),
+            None => write!(f, "{}", self.reason),
+        }
+    }
+}
+
+impl fmt::Display for BriefGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BriefGap::Stage { stage, error } => write!(f, "{stage}: {error}"),
+            BriefGap::Dependence { error } => write!(f, "dependence: {error}"),
+            BriefGap::NoImports { hs, year } => write!(
+                f,
+                "dependence: no imports recorded under HS {} in {year}",
+                join(hs, ", ")
+            ),
+        }
+    }
+}
+
+fn measure_kinds(m: &[MeasureType]) -> String {
+    m.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("/")
+}
+
+fn basis(by_quantity: bool) -> &'static str {
+    if by_quantity {
+        "contained tonnes"
+    } else {
+        "value"
+    }
+}
+
+impl fmt::Display for Risk {
+    /// The risk in one sentence, ending with the reliance weight used.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.fact {
+            RiskFact::RestrictedImports {
+                mineral_name,
+                importer,
+                share,
+                year,
+                by_quantity,
+                suppliers,
+            } => {
+                let who: Vec<String> = suppliers
+                    .iter()
+                    .map(|r| {
+                        let kinds: Vec<MeasureType> = {
+                            let mut k: Vec<MeasureType> =
+                                r.measures.iter().map(|(_, k)| *k).collect();
+                            k.sort();
+                            k.dedup();
+                            k
+                        };
+                        format!(
+                            "{} ({} {})",
+                            r.country,
+                            Percent(r.share),
+                            measure_kinds(&kinds)
+                        )
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "{mineral_name}: {} of {importer}'s imports ({year}, by {}) come from \
+                     suppliers with export restrictions in force: {}",
+                    Percent(*share),
+                    basis(*by_quantity),
+                    who.join(", ")
+                )?;
+            }
+            RiskFact::DominantSupplier {
+                mineral_name,
+                importer,
+                share,
+                year,
+                by_quantity,
+                supplier,
+            } => write!(
+                f,
+                "{mineral_name}: {} of {importer}'s imports ({year}, by {}) come from one \
+                 supplier, {supplier}",
+                Percent(*share),
+                basis(*by_quantity)
+            )?,
+            RiskFact::DominantProducer {
+                mineral_name,
+                producer,
+                share,
+                stage,
+                source,
+                year,
+                measures,
+            } => {
+                write!(
+                    f,
+                    "{mineral_name}: {producer} supplies {} of world {stage} ({source} {year})",
+                    Percent(*share)
+                )?;
+                if !measures.is_empty() {
+                    write!(
+                        f,
+                        " and restricts its exports ({})",
+                        measure_kinds(measures)
+                    )?;
+                }
+            }
+        }
+        if self.reliance_known {
+            write!(f, "; net import reliance {}.", Percent(self.reliance))
+        } else {
+            f.write_str("; import reliance unknown, counted as full.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Percent;
+
+    #[test]
+    fn percent_style() {
+        assert_eq!(Percent(0.26).to_string(), "26%");
+        assert_eq!(Percent(0.004).to_string(), "<1%");
+        assert_eq!(Percent(0.0).to_string(), "0%");
+        assert_eq!(Percent(-0.001).to_string(), "0%");
+        assert_eq!(Percent(-0.46).to_string(), "-46%");
+        assert_eq!(Percent(1.0).to_string(), "100%");
+    }
+}
