@@ -6,7 +6,29 @@
 //!
 //! No I/O: the dataset arrives already loaded, inside the engine.
 
+pub mod brief;
+pub mod defaults;
 mod error;
+pub mod meta;
 pub mod resolve;
+pub mod tabular;
 
 pub use error::{ServiceError, UsageError};
+
+use derisk_analysis::Engine;
+
+/// Every question derisk answers, over one shared engine. Cheap to clone; `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Service {
+    engine: Engine,
+}
+
+impl Service {
+    pub fn new(engine: Engine) -> Service {
+        Service { engine }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
