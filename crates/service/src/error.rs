@@ -9,11 +9,37 @@ use thiserror::Error;
 /// code 2, a server answers 400); each message says what was given and what is valid.
 #[derive(Clone, Debug, PartialEq, Error)]
 pub enum UsageError {
-    #[error("unknown mineral {given:?}; valid minerals: {}", valid.join(", "))]
-    UnknownMineral { given: String, valid: Vec<String> },
-    /// A country or group name that resolves to nothing (or to more than one country).
-    #[error("unknown country or group {given:?}: {expected}")]
-    UnknownCountry { given: String, expected: String },
+    /// `suggestions` holds the valid ids closest to what was given, best first (may be empty).
+    #[error(
+        "unknown mineral {given:?}{}; valid minerals: {}",
+        did_you_mean(suggestions),
+        valid.join(", ")
+    )]
+    UnknownMineral {
+        given: String,
+        valid: Vec<String>,
+        suggestions: Vec<String>,
+    },
+    /// A country or group name that resolves to nothing. `suggestions` holds the known names
+    /// closest to what was given, best first (may be empty).
+    #[error(
+        "unknown country or group {given:?}{}: {expected}",
+        did_you_mean(suggestions)
+    )]
+    UnknownCountry {
+        given: String,
+        expected: String,
+        suggestions: Vec<String>,
+    },
+    /// A name that fits more than one country or group ("Congo"), with every one it fits.
+    #[error(
+        "{given:?} names more than one country or group: {}; type one of these codes instead",
+        candidates.iter().map(Candidate::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    AmbiguousCountry {
+        given: String,
+        candidates: Vec<Candidate>,
+    },
     /// A request field outside what the data or the method allows.
     #[error("{field} {given}: {expected}")]
     Invalid {
@@ -21,6 +47,27 @@ pub enum UsageError {
         given: String,
         expected: String,
     },
+}
+
+/// One country or group an ambiguous name fits: its code (ISO3 or group id) and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub code: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for Candidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.name)
+    }
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", suggestions.join(" or "))
+    }
 }
 
 /// Why a request could not be answered.
@@ -51,6 +98,7 @@ impl ServiceError {
             AnalysisError::UnknownMineral(given) => UsageError::UnknownMineral {
                 given: given.clone(),
                 valid: engine.minerals().iter().map(|m| m.id.to_string()).collect(),
+                suggestions: Vec::new(),
             },
             AnalysisError::InvalidImporter(given) => UsageError::UnknownCountry {
                 given: given.clone(),
@@ -58,6 +106,7 @@ impl ServiceError {
                     "an ISO 3166 code, a country name, or a group with members: {}",
                     list(engine.groups().iter().map(|g| g.id.clone()).collect())
                 ),
+                suggestions: Vec::new(),
             },
             AnalysisError::NoTradeForYear(y) => UsageError::Invalid {
                 field: "year".into(),
