@@ -1,14 +1,17 @@
-//! `derisk`: critical-mineral supply-chain risk from the command line.
+//! `derisk`: critical-mineral supply-chain risk from the command line. Each command parses
+//! its arguments into a request of the service layer, calls it and renders the response;
+//! defaults, rankings and classifications are the service's.
 
 mod args;
 mod commands;
 mod load;
-mod output;
-mod target;
-mod usage;
+mod render;
 
 use clap::{Parser, Subcommand};
-use output::Format;
+use derisk_analysis::Engine;
+use derisk_service::{Service, ServiceError};
+use render::Format;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,48 +41,31 @@ enum Command {
     /// One-screen risk briefing for a country or group: concentration, dependence,
     /// restricted suppliers, criticality and the biggest risks.
     Brief(commands::brief::BriefArgs),
-    /// Data sources, validation and snapshot building.
-    #[command(subcommand)]
-    Data(commands::data::DataCommand),
-    /// List the minerals derisk tracks, with their stages and HS codes.
-    Minerals,
-    /// Production by country for a mineral, stage and year, with flags and sources.
-    Production(commands::production::ProductionArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
-    /// Import dependence of a country or group on its suppliers, by mineral.
-    Dependence(commands::dependence::DependenceArgs),
-    /// Criticality indicators: EU supply risk, GeoPolRisk, USGS-style disruption potential.
-    Criticality(commands::criticality::CriticalityArgs),
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let opts = load::LoadOptions {
         snapshot: cli.snapshot,
         trade: cli.trade,
     };
+    let service =
+        || -> anyhow::Result<Service> { Ok(Service::new(Engine::new(load::dataset(&opts)?))) };
     match cli.command {
-        Command::Brief(args) => commands::brief::run(&load::dataset(&opts)?, &args, cli.format),
-        Command::Data(cmd) => commands::data::run(cmd, &opts, cli.format),
-        Command::Minerals => commands::minerals::run(&load::dataset(&opts)?, cli.format),
-        Command::Production(args) => {
-            commands::production::run(&load::dataset(&opts)?, &args, cli.format)
-        }
+        Command::Brief(args) => commands::brief::run(&service()?, &args, cli.format, out),
         Command::Concentration(args) => {
-            commands::concentration::run(&load::dataset(&opts)?, &args, cli.format)
-        }
-        Command::Dependence(args) => {
-            commands::dependence::run(&load::dataset(&opts)?, &args, cli.format)
-        }
-        Command::Criticality(args) => {
-            commands::criticality::run(&load::dataset(&opts)?, &args, cli.format)
+            commands::concentration::run(&service()?, &args, cli.format, out)
         }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = run(cli, &mut out).and_then(|()| Ok(out.flush()?));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A broken pipe (e.g. `| head`) is not an error worth reporting.
@@ -87,10 +73,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<usage::UsageError>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::FAILURE
+            match e.downcast_ref::<ServiceError>() {
+                Some(s) if s.is_usage() => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
             }
         }
     }

@@ -48,7 +48,10 @@ fn list<T: ToString>(v: &[T]) -> String {
 }
 
 /// The trade year: the one requested (it must have flows) or the latest in the table.
-pub fn trade_year(engine: &Engine, requested: Option<u16>) -> Result<(Year, YearBasis), UsageError> {
+pub fn trade_year(
+    engine: &Engine,
+    requested: Option<u16>,
+) -> Result<(Year, YearBasis), UsageError> {
     let years: Vec<Year> = engine.trade().years().collect();
     match requested {
         Some(y) => match Year::try_from(y) {
@@ -114,7 +117,12 @@ pub fn production_stage(
 }
 
 /// The sources with figures for a mineral, stage and year, ranked by the default rule.
-pub fn ranked_sources(engine: &Engine, mineral: &str, stage: &Stage, year: Year) -> Vec<SourceRank> {
+pub fn ranked_sources(
+    engine: &Engine,
+    mineral: &str,
+    stage: &Stage,
+    year: Year,
+) -> Vec<SourceRank> {
     rank_sources(&engine.production().year(mineral, stage, year))
 }
 
@@ -140,7 +148,11 @@ pub fn production_year(
         expected: format!(
             "a year with {mineral} {stage} production figures{}: {}",
             source.map(|s| format!(" from {s}")).unwrap_or_default(),
-            if with.is_empty() { "none".into() } else { list(&with) }
+            if with.is_empty() {
+                "none".into()
+            } else {
+                list(&with)
+            }
         ),
     };
     match requested {

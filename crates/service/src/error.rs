@@ -134,7 +134,8 @@ impl ServiceError {
             AnalysisError::NoFigures(what) => UsageError::Invalid {
                 field: "request".into(),
                 given: what.clone(),
-                expected: "figures in the loaded data (`derisk data check` lists what is covered)".into(),
+                expected: "figures in the loaded data (`derisk data check` lists what is covered)"
+                    .into(),
             },
             AnalysisError::InvalidParameter {
                 name,

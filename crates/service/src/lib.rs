@@ -7,6 +7,7 @@
 //! No I/O: the dataset arrives already loaded, inside the engine.
 
 pub mod brief;
+pub mod concentration;
 pub mod defaults;
 mod error;
 pub mod meta;

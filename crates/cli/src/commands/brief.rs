@@ -1,21 +1,19 @@
 //! `derisk brief <country or group>`: the one-screen risk briefing, the main job.
 
 use crate::args::ThresholdSet;
-use crate::output::{readable, Format};
-use crate::{target, usage};
+use crate::render::{self, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-use derisk_analysis::brief::{Brief, BriefOptions, MineralBrief, StageSummary, WATCH_LIST};
-use derisk_analysis::{Importer, Indexed, Thresholds};
-use derisk_model::{Dataset, Year};
-use serde::Serialize;
+use derisk_analysis::brief::{MineralBrief, StageSummary};
+use derisk_model::Evidence;
+use derisk_service::brief::{BriefRequest, BriefResponse, MineralSelection};
+use derisk_service::Service;
 use std::io::Write;
 
 #[derive(Args)]
 pub struct BriefArgs {
-    /// An ISO 3166 alpha-3 code (IND), a group id (eu27, quad, msp…) or a comma-separated
-    /// list of codes.
+    /// A country (ISO3, ISO2, numeric code or English name), a group (eu27, quad, msp…, or
+    /// its name) or a comma-separated list of them.
     pub target: String,
     /// Minerals to cover, comma-separated (default: the watch list of battery minerals,
     /// rare earths and minerals under recent export controls).
@@ -31,167 +29,36 @@ pub struct BriefArgs {
     /// production figures).
     #[arg(long)]
     pub as_of: Option<u16>,
-    #[arg(long, value_enum, default_value = "doj2023")]
-    pub thresholds: ThresholdSet,
+    /// HHI bands (default: DOJ/FTC 2023).
+    #[arg(long, value_enum)]
+    pub thresholds: Option<ThresholdSet>,
 }
 
-pub fn run(ds: &Dataset, args: &BriefArgs, format: Format) -> Result<()> {
-    let target = target::parse(ds, &args.target)?;
-    let importer = Importer {
-        label: target.label.clone(),
-        members: target.members.clone(),
-    };
-    let mut options = BriefOptions {
-        thresholds: args.thresholds.into(),
-        ..BriefOptions::default()
-    };
-    if args.all {
-        options.minerals = ds.minerals.iter().map(|m| m.id.to_string()).collect();
-    } else if !args.minerals.is_empty() {
-        for m in &args.minerals {
-            usage::mineral(ds, m)?;
+impl BriefArgs {
+    pub fn request(&self) -> BriefRequest {
+        let mut req = BriefRequest::new(self.target.clone());
+        req.minerals = if self.all {
+            MineralSelection::All
+        } else if self.minerals.is_empty() {
+            MineralSelection::WatchList
+        } else {
+            MineralSelection::List(self.minerals.clone())
+        };
+        req.year = self.year;
+        req.as_of = self.as_of;
+        if let Some(t) = self.thresholds {
+            req.thresholds = t.into();
         }
-        options.minerals = args.minerals.clone();
+        req
     }
-    let idx = Indexed::new(ds);
-    options.trade_year = Some(usage::trade_year(&idx, args.year)?.0);
-    if let Some(y) = args.as_of {
-        options.as_of = Some(Year::try_from(y).or_else(|_| {
-            usage::fail(format!(
-                "--as-of {y}: expected a year between 1900 and 2100"
-            ))
-        })?);
-    }
-    let brief = idx
-        .brief(&importer, &options)
-        .map_err(|e| usage::analysis_error(&idx, e))?;
-    let name = match (target.is_group, target.members.first()) {
-        (false, Some(c)) if target.members.len() == 1 => {
-            ds.country(*c).map(|c| c.name.clone()).unwrap_or_default()
-        }
-        (true, _) => match ds.group(&target.label) {
-            Some(g) => format!("{}, {} countries", g.name, target.members.len()),
-            None => format!("{} countries", target.members.len()),
-        },
-        _ => format!("{} countries", target.members.len()),
-    };
+}
+
+pub fn run(service: &Service, args: &BriefArgs, format: Format, out: &mut dyn Write) -> Result<()> {
+    let response = service.brief(&args.request())?;
     match format {
-        Format::Json => {
-            let attribution: Vec<serde_json::Value> = brief
-                .sources
-                .iter()
-                .filter_map(|id| ds.source(id.as_str()))
-                .map(|s| serde_json::json!({"id": s.id, "attribution": s.attribution, "licence": s.licence}))
-                .collect();
-            let doc = serde_json::json!({
-                "name": name,
-                "brief": brief,
-                "units": units(),
-                "attribution": attribution,
-                "watch_list": WATCH_LIST,
-            });
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Csv => {
-            let rows: Vec<Row> = brief.minerals.iter().map(row).collect();
-            let (header, cells) = crate::output::flatten(&rows, false)?;
-            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-            w.write_record(&header)?;
-            for r in cells {
-                w.write_record(&r)?;
-            }
-            w.flush()?;
-        }
-        Format::Table => print_table(ds, &brief, &name)?,
-    }
-    Ok(())
-}
-
-fn units() -> Vec<&'static str> {
-    vec![
-        "hhi: Herfindahl-Hirschman index of world production shares, 0–10,000",
-        "share: fraction 0–1 (shown as %)",
-        "import shares: by contained tonnes (HS codes × content factors), by value where no quantity",
-        "nir: net import reliance (imports − exports) / (production + imports − exports), contained tonnes",
-        "eu_sr: EU supply risk, European Commission 2017 CRM guidelines (critical if ≥ 1 with EI ≥ 2.8)",
-        "geopolrisk: GeoPolRisk score 0–1, Gemechu et al. 2016",
-    ]
-}
-
-/// One CSV row per mineral: the briefing's columns, flat.
-#[derive(Serialize)]
-struct Row {
-    mineral: String,
-    mining_year: Option<u16>,
-    mining_source: Option<String>,
-    mining_hhi: Option<f64>,
-    mining_top: Option<String>,
-    mining_top_share: Option<f64>,
-    refining_year: Option<u16>,
-    refining_source: Option<String>,
-    refining_evidence: Option<String>,
-    refining_hhi: Option<f64>,
-    refining_top: Option<String>,
-    refining_top_share: Option<f64>,
-    trade_year: Option<u16>,
-    nir: Option<f64>,
-    top_supplier: Option<String>,
-    top_supplier_share: Option<f64>,
-    import_hhi: Option<f64>,
-    restricted_share: Option<f64>,
-    eu_sr: Option<f64>,
-    geopolrisk: Option<f64>,
-}
-
-fn row(m: &MineralBrief) -> Row {
-    let stage = |s: &Option<StageSummary>| {
-        s.as_ref().map(|s| {
-            (
-                s.year.get(),
-                s.source.to_string(),
-                s.hhi,
-                s.top.first().map(|t| (t.country.to_string(), t.share)),
-            )
-        })
-    };
-    let mining = stage(&m.mining);
-    let refining = stage(&m.refining);
-    let d = m.dependence.as_ref();
-    Row {
-        mineral: m.mineral.clone(),
-        mining_year: mining.as_ref().map(|s| s.0),
-        mining_source: mining.as_ref().map(|s| s.1.clone()),
-        mining_hhi: mining.as_ref().map(|s| s.2),
-        mining_top: mining
-            .as_ref()
-            .and_then(|s| s.3.as_ref().map(|t| t.0.clone())),
-        mining_top_share: mining.as_ref().and_then(|s| s.3.as_ref().map(|t| t.1)),
-        refining_year: refining.as_ref().map(|s| s.0),
-        refining_source: refining.as_ref().map(|s| s.1.clone()),
-        refining_evidence: m.refining.as_ref().map(|s| s.evidence.as_str().to_string()),
-        refining_hhi: refining.as_ref().map(|s| s.2),
-        refining_top: refining
-            .as_ref()
-            .and_then(|s| s.3.as_ref().map(|t| t.0.clone())),
-        refining_top_share: refining.as_ref().and_then(|s| s.3.as_ref().map(|t| t.1)),
-        trade_year: d.map(|d| d.year.get()),
-        nir: d.and_then(|d| d.nir),
-        top_supplier: d.and_then(|d| d.suppliers.first().map(|s| s.country.to_string())),
-        top_supplier_share: d.and_then(|d| d.suppliers.first().map(|s| s.share)),
-        import_hhi: d.and_then(|d| d.import_hhi),
-        restricted_share: d.map(|d| d.restricted_share),
-        eu_sr: m.criticality.eu_sr,
-        geopolrisk: m.criticality.geopolrisk,
-    }
-}
-
-fn pct(x: f64) -> String {
-    if x > 0.0 && x < 0.005 {
-        "<1%".to_string()
-    } else {
-        format!("{:.0}%", x * 100.0)
+        Format::Json => render::json(out, &response),
+        Format::Csv => render::csv(out, &response),
+        Format::Table => table(out, &response),
     }
 }
 
@@ -203,70 +70,114 @@ fn stage_cell(s: &Option<StageSummary>) -> String {
                 .top
                 .iter()
                 .take(2)
-                .map(|t| format!("{} {}", t.country, pct(t.share)))
+                .map(|t| format!("{} {}", t.country, pct(Some(t.share))))
                 .collect();
             let tag = match s.evidence {
-                derisk_model::Evidence::TradeInference => " (trade proxy)",
-                derisk_model::Evidence::CapacityAllocation => " (capacity)",
+                Evidence::TradeInference => " proxy",
+                Evidence::CapacityAllocation => " capacity",
                 _ => "",
             };
-            format!("{}\nHHI {:.0} · {}{tag}", top.join(", "), s.hhi, s.year)
+            format!("{}\nHHI {:.0} ({}{tag})", top.join(" "), s.hhi, s.year)
         }
     }
 }
 
-fn print_table(ds: &Dataset, b: &Brief, name: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "derisk briefing: {name} ({}) · trade {} · restrictions in force in {} · HHI bands {}",
-        b.importer,
-        b.trade_year,
-        b.restrictions_as_of,
-        match b.thresholds {
-            Thresholds::Doj2010 => "DOJ/FTC 2010",
-            Thresholds::Doj2023 => "DOJ/FTC 2023",
+fn dependence_cells(m: &MineralBrief, notes: &mut Footnotes) -> [String; 3] {
+    let Some(d) = &m.dependence else {
+        let why = m
+            .gaps
+            .iter()
+            .map(|g| g.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        return [
+            format!("no imports {}", notes.mark(why)),
+            String::new(),
+            String::new(),
+        ];
+    };
+    let nir = match (d.nir, &d.nir_note) {
+        (Some(n), _) => pct(Some(n)),
+        (None, Some(note)) => format!("unknown {}", notes.mark(note.to_string())),
+        (None, None) => "unknown".into(),
+    };
+    let suppliers = d
+        .suppliers
+        .iter()
+        .take(3)
+        .map(|s| format!("{} {}", s.country, pct(Some(s.share))))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let restricted = if d.restricted.is_empty() {
+        "none".into()
+    } else {
+        let mut cell = d
+            .restricted
+            .iter()
+            .take(2)
+            .map(|r| format!("{} {}", r.country, pct(Some(r.share))))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if d.restricted.len() > 2 {
+            cell.push_str(&format!(" +{}", d.restricted.len() - 2));
         }
+        cell
+    };
+    [nir, suppliers, restricted]
+}
+
+fn table(out: &mut dyn Write, r: &BriefResponse) -> Result<()> {
+    let b = &r.brief;
+    let thresholds = match b.thresholds {
+        derisk_analysis::Thresholds::Doj2010 => "DOJ/FTC 2010",
+        derisk_analysis::Thresholds::Doj2023 => "DOJ/FTC 2023",
+    };
+    paragraph(
+        out,
+        &format!(
+            "derisk briefing: {} ({}) · trade {} · restrictions in force in {} · HHI bands {thresholds}",
+            r.target.name, b.importer, b.trade_year, b.restrictions_as_of
+        ),
     )?;
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec![
-        "mineral",
-        "mining: top, HHI",
-        "refining: top, HHI",
-        "import reliance",
-        "top suppliers",
-        "restricted",
-        "EU SR",
-        "GPRS",
-    ]);
+    let mut notes = Footnotes::default();
+    let mut t = render::table(
+        [
+            "mineral",
+            "mining: top, HHI",
+            "refining: top, HHI",
+            "NIR",
+            "top suppliers",
+            "restricted",
+            "EU SR",
+            "GPRS",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
     for m in &b.minerals {
-        let (nir, suppliers, restricted) = match &m.dependence {
-            None => ("no imports data".to_string(), String::new(), String::new()),
-            Some(d) => (
-                d.nir.map(pct).unwrap_or_else(|| "unknown".into()),
-                d.suppliers
+        let [nir, suppliers, restricted] = dependence_cells(m, &mut notes);
+        let eu = match m.criticality.eu_sr {
+            Some(v) => format!("{v:.2}"),
+            None if m.criticality.eu_sr_gaps.is_empty() => "–".into(),
+            None => notes.mark(
+                m.criticality
+                    .eu_sr_gaps
                     .iter()
-                    .take(3)
-                    .map(|s| format!("{} {}", s.country, pct(s.share)))
+                    .map(|g| format!("EU SR {g}"))
                     .collect::<Vec<_>>()
-                    .join(", "),
-                if d.restricted.is_empty() {
-                    "none".into()
-                } else {
-                    let mut cell = d
-                        .restricted
-                        .iter()
-                        .take(2)
-                        .map(|r| format!("{} {}", r.country, pct(r.share)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    if d.restricted.len() > 2 {
-                        cell.push_str(&format!(" +{}", d.restricted.len() - 2));
-                    }
-                    cell
-                },
+                    .join("; "),
+            ),
+        };
+        let gprs = match m.criticality.geopolrisk {
+            Some(v) => format!("{v:.2}"),
+            None if m.criticality.geopolrisk_gaps.is_empty() => "–".into(),
+            None => notes.mark(
+                m.criticality
+                    .geopolrisk_gaps
+                    .iter()
+                    .map(|g| format!("GeoPolRisk {g}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ),
         };
         t.add_row(vec![
@@ -276,34 +187,29 @@ fn print_table(ds: &Dataset, b: &Brief, name: &str) -> Result<()> {
             nir,
             suppliers,
             restricted,
-            m.criticality
-                .eu_sr
-                .map(|v| format!("{v:.2}"))
-                .unwrap_or_else(|| "–".into()),
-            m.criticality
-                .geopolrisk
-                .map(readable)
-                .unwrap_or_else(|| "–".into()),
+            eu,
+            gprs,
         ]);
     }
     writeln!(out, "{t}")?;
     writeln!(out, "Biggest risks:")?;
-    for (i, r) in b.risks.iter().enumerate() {
-        writeln!(out, "  {}. {}", i + 1, r.text)?;
+    for (i, risk) in b.risks.iter().enumerate() {
+        paragraph(out, &format!("  {}. {risk}", i + 1))?;
     }
-    writeln!(
+    paragraph(
         out,
-        "Shares of world production (mining, refining) and of imports by contained tonnes; HHI 0–10,000; \
-         import reliance = net import reliance; restricted = share of imports from suppliers with export \
-         restrictions in force; EU SR per the EU 2017 CRM guidelines; GPRS = GeoPolRisk (0–1). \
-         `--format json` for every figure with its source."
+        "Shares of world production (mining, refining; year in brackets) and of imports by \
+         contained tonnes; HHI 0–10,000; NIR = net import reliance; restricted = share of \
+         imports from suppliers with export restrictions in force; EU SR per the EU 2017 CRM \
+         guidelines; GPRS = GeoPolRisk (0–1); proxy = refining inferred from trade. \
+         `--format json` gives every figure with its source.",
     )?;
-    let sources: Vec<String> = b
-        .sources
+    notes.write(out)?;
+    let sources: Vec<&str> = r
+        .attribution
         .iter()
-        .filter_map(|id| ds.source(id.as_str()))
-        .map(|s| s.attribution.clone())
+        .map(|a| a.attribution.as_str())
         .collect();
-    writeln!(out, "Sources: {}", sources.join("; "))?;
+    paragraph(out, &format!("Sources: {}", sources.join("; ")))?;
     Ok(())
 }
