@@ -8,7 +8,7 @@ use thiserror::Error;
 /// It serialises (tagged by `error`) so that a response can say why a part is missing as a
 /// typed value, not as a sentence.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum AnalysisError {
     /// A number is NaN, infinite, negative or otherwise outside what the metric accepts.
     #[error("invalid {what}: {value} (expected {expected})")]

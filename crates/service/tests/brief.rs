@@ -1,0 +1,167 @@
+//! The briefing through the service layer, on the embedded snapshot.
+
+use derisk_analysis::brief::{MineralBrief, StageSummary, WATCH_LIST};
+use derisk_analysis::Engine;
+use derisk_service::brief::{BriefRequest, BriefResponse, MineralSelection};
+use derisk_service::{Service, ServiceError, UsageError};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+fn service() -> &'static Service {
+    static S: OnceLock<Service> = OnceLock::new();
+    S.get_or_init(|| Service::new(Engine::new(derisk_data::snapshot::embedded().unwrap())))
+}
+
+/// `derisk brief IND --format json` as released at commit e7d966b, before the engine and
+/// the service layer were rebuilt: the figures must not have moved.
+const BASELINE: &str = include_str!("fixtures/brief_IND_e7d966b.json");
+
+#[track_caller]
+fn same(what: &str, old: &Value, new: Option<f64>) {
+    match (old.as_f64(), new) {
+        (None, None) => {}
+        (Some(a), Some(b)) => assert!(
+            (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs())),
+            "{what}: {a} at e7d966b, {b} now"
+        ),
+        (a, b) => panic!("{what}: {a:?} at e7d966b, {b:?} now"),
+    }
+}
+
+fn check_stage(what: &str, old: &Value, new: &Option<StageSummary>) {
+    let Some(new) = new else {
+        assert!(old.is_null(), "{what}: had a summary at e7d966b, none now");
+        return;
+    };
+    assert_eq!(old["year"].as_u64(), Some(new.year.get() as u64), "{what} year");
+    assert_eq!(old["source"].as_str(), Some(new.source.as_str()), "{what} source");
+    same(&format!("{what} hhi"), &old["hhi"], Some(new.hhi));
+    same(
+        &format!("{what} unlisted"),
+        &old["unlisted_share"],
+        Some(new.unlisted_share),
+    );
+    let top = old["top"].as_array().unwrap();
+    assert_eq!(top.len(), new.top.len(), "{what} top");
+    for (o, n) in top.iter().zip(&new.top) {
+        assert_eq!(o["country"].as_str(), Some(n.country.as_str()), "{what}");
+        same(&format!("{what} top {}", n.country), &o["share"], Some(n.share));
+    }
+}
+
+fn check_mineral(old: &Value, new: &MineralBrief) {
+    let id = new.mineral.as_str();
+    check_stage(&format!("{id} mining"), &old["mining"], &new.mining);
+    check_stage(&format!("{id} refining"), &old["refining"], &new.refining);
+    let od = &old["dependence"];
+    match &new.dependence {
+        None => assert!(od.is_null(), "{id}: dependence at e7d966b, none now"),
+        Some(d) => {
+            same(&format!("{id} imports kUSD"), &od["imports_kusd"], Some(d.imports_kusd));
+            same(
+                &format!("{id} imports t"),
+                &od["imports_contained_t"],
+                Some(d.imports_contained_t),
+            );
+            same(&format!("{id} import HHI"), &od["import_hhi"], d.import_hhi);
+            same(&format!("{id} NIR"), &od["nir"], d.nir);
+            same(
+                &format!("{id} restricted"),
+                &od["restricted_share"],
+                Some(d.restricted_share),
+            );
+            let sup = od["suppliers"].as_array().unwrap();
+            assert_eq!(sup.len(), d.suppliers.len(), "{id} suppliers");
+            for (o, n) in sup.iter().zip(&d.suppliers) {
+                assert_eq!(o["country"].as_str(), Some(n.country.as_str()), "{id}");
+                same(&format!("{id} supplier {}", n.country), &o["share"], Some(n.share));
+            }
+        }
+    }
+    let oc = &old["criticality"];
+    same(&format!("{id} EU SR"), &oc["eu_sr"], new.criticality.eu_sr);
+    same(&format!("{id} GeoPolRisk"), &oc["geopolrisk"], new.criticality.geopolrisk);
+}
+
+#[test]
+fn brief_ind_figures_are_unchanged_since_e7d966b() {
+    let old: Value = serde_json::from_str(BASELINE).unwrap();
+    let r = service().brief(&BriefRequest::new("IND")).unwrap();
+    let old_minerals = old["brief"]["minerals"].as_array().unwrap();
+    assert_eq!(old_minerals.len(), 12);
+    assert_eq!(r.brief.minerals.len(), 12);
+    for (o, n) in old_minerals.iter().zip(&r.brief.minerals) {
+        assert_eq!(o["mineral"].as_str(), Some(n.mineral.as_str()));
+        check_mineral(o, n);
+    }
+    let risks = old["brief"]["risks"].as_array().unwrap();
+    assert_eq!(risks.len(), r.brief.risks.len());
+    for (o, n) in risks.iter().zip(&r.brief.risks) {
+        assert_eq!(o["mineral"].as_str(), Some(n.mineral.as_str()));
+        same("risk score", &o["score"], Some(n.score));
+        same("risk reliance", &o["reliance"], Some(n.reliance));
+    }
+}
+
+#[test]
+fn brief_accepts_names_a_person_types() {
+    let by_name = service().brief(&BriefRequest::new("India")).unwrap();
+    let by_code = service().brief(&BriefRequest::new("IND")).unwrap();
+    assert_eq!(by_name.brief, by_code.brief);
+    assert_eq!(by_name.target.name, "India");
+    let mut req = BriefRequest::new("quad");
+    req.minerals = MineralSelection::List(vec!["rare earths".into(), "Li".into()]);
+    let quad = service().brief(&req).unwrap();
+    assert_eq!(quad.brief.members.len(), 4);
+    let ids: Vec<&str> = quad.brief.minerals.iter().map(|m| m.mineral.as_str()).collect();
+    assert_eq!(ids, ["rare-earths", "lithium"]);
+}
+
+#[test]
+fn brief_refuses_what_it_cannot_resolve() {
+    let mut req = BriefRequest::new("IND");
+    req.minerals = MineralSelection::List(vec!["kryptonite".into()]);
+    assert!(matches!(
+        service().brief(&req),
+        Err(ServiceError::Usage(UsageError::UnknownMineral { .. }))
+    ));
+    let mut req = BriefRequest::new("IND");
+    req.year = Some(1990);
+    assert!(matches!(
+        service().brief(&req),
+        Err(ServiceError::Usage(UsageError::Invalid { ref field, .. })) if field == "year"
+    ));
+    assert!(matches!(
+        service().brief(&BriefRequest::new("Atlantis")),
+        Err(ServiceError::Usage(UsageError::UnknownCountry { .. }))
+    ));
+}
+
+#[test]
+fn brief_response_round_trips_through_json() {
+    let r = service().brief(&BriefRequest::new("eu27")).unwrap();
+    let text = serde_json::to_string(&r).unwrap();
+    let back: BriefResponse = serde_json::from_str(&text).unwrap();
+    let again = serde_json::to_string(&back).unwrap();
+    if let Some(i) = again.bytes().zip(text.bytes()).position(|(a, b)| a != b) {
+        let from = i.saturating_sub(80);
+        panic!(
+            "differs at byte {i}: {:?} / {:?}",
+            &text[from..(i + 40).min(text.len())],
+            &again[from..(i + 40).min(again.len())]
+        );
+    }
+    assert_eq!(again.len(), text.len());
+    assert_eq!(back, r);
+}
+
+#[test]
+fn brief_request_has_its_defaults_in_one_place() {
+    let req: BriefRequest = serde_json::from_str(r#"{"target": "IND"}"#).unwrap();
+    assert_eq!(req, BriefRequest::new("IND"));
+    assert_eq!(req.minerals, MineralSelection::WatchList);
+    let r = service().brief(&req).unwrap();
+    let ids: Vec<&str> = r.brief.minerals.iter().map(|m| m.mineral.as_str()).collect();
+    assert_eq!(ids, WATCH_LIST);
+    assert!(serde_json::from_str::<BriefRequest>(r#"{"target": "IND", "colour": 1}"#).is_err());
+}
