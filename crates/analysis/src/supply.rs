@@ -182,16 +182,37 @@ struct Figures {
     incomparable: Vec<IncomparableRow>,
 }
 
-/// Bring every row of one source to the unit of its first country row with a value: masses
+/// Whether figures in two units can be added after rescaling.
+fn comparable(a: &Unit, b: &Unit) -> bool {
+    match (a, b) {
+        (Unit::ShareOfWorld, Unit::ShareOfWorld) => true,
+        (Unit::Mass { basis: x, .. }, Unit::Mass { basis: y, .. }) => x == y,
+        _ => false,
+    }
+}
+
+/// Bring every row of one source to the unit most of its country figures are in: masses
 /// on the same basis are rescaled; rows on another basis, or shares mixed with masses, are
 /// left out of the comparable subset and listed (a source such as USGS boron publishes some
 /// countries in gross product and others in B2O3 content).
 fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Figures> {
-    let unit = rows
+    // The unit most country figures are in (the first such on a tie).
+    let mut counts: Vec<(&Unit, usize)> = Vec::new();
+    for o in rows
         .iter()
-        .find(|o| o.area.country().is_some() && o.value.is_some())
-        .or_else(|| rows.first())
-        .map(|o| o.unit.clone())
+        .filter(|o| o.area.country().is_some() && o.value.is_some())
+    {
+        match counts.iter_mut().find(|(u, _)| comparable(u, &o.unit)) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&o.unit, 1)),
+        }
+    }
+    let unit = counts
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| a.1.cmp(&b.1).then(j.cmp(i)))
+        .map(|(_, (u, _))| (*u).clone())
+        .or_else(|| rows.first().map(|o| o.unit.clone()))
         .ok_or_else(|| AnalysisError::NoFigures(context()))?;
     let mut out = Vec::with_capacity(rows.len());
     let mut incomparable = Vec::new();

@@ -47,12 +47,8 @@ pub fn json<T: Serialize>(out: &mut dyn Write, response: &T) -> Result<()> {
 /// The response's rows as CSV (full precision; empty cells for absent values, never 0).
 pub fn csv<T: Tabular>(out: &mut dyn Write, response: &T) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let rows = response.rows();
-    if rows.is_empty() {
-        // A header-only file still says which columns an answer would have.
-        return Ok(());
-    }
-    for r in &rows {
+    // The header comes from the first row: no rows, an empty file.
+    for r in &response.rows() {
         w.serialize(r)?;
     }
     w.flush()?;
@@ -69,21 +65,32 @@ pub fn table(header: Vec<String>) -> Table {
     t
 }
 
-/// Lines of prose under a table, wrapped at [`width`].
+/// Lines of prose under a table, wrapped at [`width`]. An indented paragraph (a list
+/// item) keeps its indentation and hangs its continuation lines three columns further.
 pub fn paragraph(out: &mut dyn Write, text: &str) -> Result<()> {
     let w = width() as usize;
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > w {
+    let body = text.trim_start_matches(' ');
+    let indent = &text[..text.len() - body.len()];
+    let hang = if indent.is_empty() {
+        String::new()
+    } else {
+        format!("{indent}   ")
+    };
+    let mut line = indent.to_string();
+    let mut fresh = true;
+    for word in body.split(' ') {
+        if !fresh && line.chars().count() + 1 + word.chars().count() > w {
             writeln!(out, "{line}")?;
-            line.clear();
+            line.clone_from(&hang);
+            fresh = true;
         }
-        if !line.is_empty() {
+        if !fresh {
             line.push(' ');
         }
         line.push_str(word);
+        fresh = false;
     }
-    if !line.is_empty() {
+    if !fresh {
         writeln!(out, "{line}")?;
     }
     Ok(())

@@ -33,8 +33,16 @@ fn check_stage(what: &str, old: &Value, new: &Option<StageSummary>) {
         assert!(old.is_null(), "{what}: had a summary at e7d966b, none now");
         return;
     };
-    assert_eq!(old["year"].as_u64(), Some(new.year.get() as u64), "{what} year");
-    assert_eq!(old["source"].as_str(), Some(new.source.as_str()), "{what} source");
+    assert_eq!(
+        old["year"].as_u64(),
+        Some(new.year.get() as u64),
+        "{what} year"
+    );
+    assert_eq!(
+        old["source"].as_str(),
+        Some(new.source.as_str()),
+        "{what} source"
+    );
     same(&format!("{what} hhi"), &old["hhi"], Some(new.hhi));
     same(
         &format!("{what} unlisted"),
@@ -45,7 +53,11 @@ fn check_stage(what: &str, old: &Value, new: &Option<StageSummary>) {
     assert_eq!(top.len(), new.top.len(), "{what} top");
     for (o, n) in top.iter().zip(&new.top) {
         assert_eq!(o["country"].as_str(), Some(n.country.as_str()), "{what}");
-        same(&format!("{what} top {}", n.country), &o["share"], Some(n.share));
+        same(
+            &format!("{what} top {}", n.country),
+            &o["share"],
+            Some(n.share),
+        );
     }
 }
 
@@ -57,7 +69,11 @@ fn check_mineral(old: &Value, new: &MineralBrief) {
     match &new.dependence {
         None => assert!(od.is_null(), "{id}: dependence at e7d966b, none now"),
         Some(d) => {
-            same(&format!("{id} imports kUSD"), &od["imports_kusd"], Some(d.imports_kusd));
+            same(
+                &format!("{id} imports kUSD"),
+                &od["imports_kusd"],
+                Some(d.imports_kusd),
+            );
             same(
                 &format!("{id} imports t"),
                 &od["imports_contained_t"],
@@ -74,13 +90,21 @@ fn check_mineral(old: &Value, new: &MineralBrief) {
             assert_eq!(sup.len(), d.suppliers.len(), "{id} suppliers");
             for (o, n) in sup.iter().zip(&d.suppliers) {
                 assert_eq!(o["country"].as_str(), Some(n.country.as_str()), "{id}");
-                same(&format!("{id} supplier {}", n.country), &o["share"], Some(n.share));
+                same(
+                    &format!("{id} supplier {}", n.country),
+                    &o["share"],
+                    Some(n.share),
+                );
             }
         }
     }
     let oc = &old["criticality"];
     same(&format!("{id} EU SR"), &oc["eu_sr"], new.criticality.eu_sr);
-    same(&format!("{id} GeoPolRisk"), &oc["geopolrisk"], new.criticality.geopolrisk);
+    same(
+        &format!("{id} GeoPolRisk"),
+        &oc["geopolrisk"],
+        new.criticality.geopolrisk,
+    );
 }
 
 #[test]
@@ -113,7 +137,12 @@ fn brief_accepts_names_a_person_types() {
     req.minerals = MineralSelection::List(vec!["rare earths".into(), "Li".into()]);
     let quad = service().brief(&req).unwrap();
     assert_eq!(quad.brief.members.len(), 4);
-    let ids: Vec<&str> = quad.brief.minerals.iter().map(|m| m.mineral.as_str()).collect();
+    let ids: Vec<&str> = quad
+        .brief
+        .minerals
+        .iter()
+        .map(|m| m.mineral.as_str())
+        .collect();
     assert_eq!(ids, ["rare-earths", "lithium"]);
 }
 
@@ -161,7 +190,12 @@ fn brief_request_has_its_defaults_in_one_place() {
     assert_eq!(req, BriefRequest::new("IND"));
     assert_eq!(req.minerals, MineralSelection::WatchList);
     let r = service().brief(&req).unwrap();
-    let ids: Vec<&str> = r.brief.minerals.iter().map(|m| m.mineral.as_str()).collect();
+    let ids: Vec<&str> = r
+        .brief
+        .minerals
+        .iter()
+        .map(|m| m.mineral.as_str())
+        .collect();
     assert_eq!(ids, WATCH_LIST);
     assert!(serde_json::from_str::<BriefRequest>(r#"{"target": "IND", "colour": 1}"#).is_err());
 }
