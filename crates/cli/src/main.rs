@@ -43,6 +43,15 @@ enum Command {
     Brief(commands::brief::BriefArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
+    /// Data sources, validation and snapshot building.
+    #[command(subcommand)]
+    Data(commands::data::DataCommand),
+    /// The country groups a country may be given as (eu27, quad, msp…), with their members.
+    Groups,
+    /// List the minerals derisk tracks, with their stages and HS codes.
+    Minerals,
+    /// Production by country for a mineral, stage and year, with flags and sources.
+    Production(commands::production::ProductionArgs),
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -57,6 +66,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Concentration(args) => {
             commands::concentration::run(&service()?, &args, cli.format, out)
         }
+        Command::Data(cmd) => commands::data::run(cmd, &opts, cli.format, out),
+        Command::Groups => commands::groups::run(&service()?, cli.format, out),
+        Command::Minerals => commands::minerals::run(&service()?, cli.format, out),
+        Command::Production(args) => commands::production::run(&service()?, &args, cli.format, out),
     }
 }
 

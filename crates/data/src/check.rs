@@ -3,7 +3,7 @@
 //! [`Dataset`], returns a report.
 
 use derisk_model::{Area, Dataset, Evidence, Flag, Measure, Observation, Stage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Published totals are rounded; USGS states sums may differ from totals. Beyond this
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub const SUM_TOLERANCE: f64 = 0.04;
 
 /// Coverage of one (mineral, stage, year, source) production table.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     pub mineral: String,
     pub stage: String,
@@ -31,7 +31,7 @@ pub struct Coverage {
     pub gap: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
     pub observations: usize,
     pub trade_flows: usize,

@@ -7,10 +7,13 @@
 //! No I/O: the dataset arrives already loaded, inside the engine.
 
 pub mod brief;
+pub mod catalog;
+pub mod check;
 pub mod concentration;
 pub mod defaults;
 mod error;
 pub mod meta;
+pub mod production;
 pub mod resolve;
 pub mod tabular;
 

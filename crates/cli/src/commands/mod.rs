@@ -1,2 +1,6 @@
 pub mod brief;
 pub mod concentration;
+pub mod data;
+pub mod groups;
+pub mod minerals;
+pub mod production;
