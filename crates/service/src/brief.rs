@@ -169,47 +169,47 @@ pub struct BriefRow {
     pub geopolrisk: Option<f64>,
 }
 
-fn stage_fields(
-    s: &Option<StageSummary>,
-) -> (
-    Option<Year>,
-    Option<String>,
-    Option<f64>,
-    Option<String>,
-    Option<f64>,
-) {
+/// The flat fields of one stage's summary.
+#[derive(Default)]
+struct StageFields {
+    year: Option<Year>,
+    source: Option<String>,
+    hhi: Option<f64>,
+    top: Option<String>,
+    top_share: Option<f64>,
+}
+
+fn stage_fields(s: &Option<StageSummary>) -> StageFields {
     match s {
-        None => (None, None, None, None, None),
-        Some(s) => (
-            Some(s.year),
-            Some(s.source.to_string()),
-            Some(s.hhi),
-            s.top.first().map(|t| t.country.to_string()),
-            s.top.first().map(|t| t.share),
-        ),
+        None => StageFields::default(),
+        Some(s) => StageFields {
+            year: Some(s.year),
+            source: Some(s.source.to_string()),
+            hhi: Some(s.hhi),
+            top: s.top.first().map(|t| t.country.to_string()),
+            top_share: s.top.first().map(|t| t.share),
+        },
     }
 }
 
 impl From<&MineralBrief> for BriefRow {
     fn from(m: &MineralBrief) -> BriefRow {
-        let (mining_year, mining_source, mining_hhi, mining_top, mining_top_share) =
-            stage_fields(&m.mining);
-        let (refining_year, refining_source, refining_hhi, refining_top, refining_top_share) =
-            stage_fields(&m.refining);
+        let mining = stage_fields(&m.mining);
+        let refining = stage_fields(&m.refining);
         let d = m.dependence.as_ref();
         BriefRow {
             mineral: m.mineral.clone(),
-            mining_year,
-            mining_source,
-            mining_hhi,
-            mining_top,
-            mining_top_share,
-            refining_year,
-            refining_source,
+            mining_year: mining.year,
+            mining_source: mining.source,
+            mining_hhi: mining.hhi,
+            mining_top: mining.top,
+            mining_top_share: mining.top_share,
+            refining_year: refining.year,
+            refining_source: refining.source,
             refining_evidence: m.refining.as_ref().map(|s| s.evidence.as_str().to_string()),
-            refining_hhi,
-            refining_top,
-            refining_top_share,
+            refining_hhi: refining.hhi,
+            refining_top: refining.top,
+            refining_top_share: refining.top_share,
             trade_year: d.map(|d| d.year),
             nir: d.and_then(|d| d.nir),
             nir_stage: d.and_then(|d| d.nir_stage.clone()),

@@ -142,6 +142,25 @@ pub fn production_year(
             .any(|r| r.countries > 0 && source.is_none_or(|s| r.source.as_str() == s))
     };
     let with: Vec<Year> = years.iter().copied().filter(|y| has_figures(*y)).collect();
+    if let (Some(s), true) = (source, with.is_empty()) {
+        // The source is the mistake, not the year: name the sources that have figures.
+        let mut sources: Vec<String> = years
+            .iter()
+            .flat_map(|y| ranked_sources(engine, mineral, stage, *y))
+            .filter(|r| r.countries > 0)
+            .map(|r| r.source.to_string())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        return Err(UsageError::Invalid {
+            field: "source".into(),
+            given: s.to_string(),
+            expected: format!(
+                "a source with {mineral} {stage} production figures: {}",
+                list(&sources)
+            ),
+        });
+    }
     let invalid = |given: String| UsageError::Invalid {
         field: "year".into(),
         given,

@@ -304,10 +304,10 @@ fn production_mistakes_are_usage_errors_with_the_choices() {
         source: Some("no-such-source".into()),
         ..ProductionRequest::new("lithium")
     });
-    // `defaults::production_year` reports it: no year has figures from that source.
+    // The source is named as the mistake, with the sources that have figures.
     assert!(
-        matches!(&e, ServiceError::Usage(UsageError::Invalid { expected, .. })
-            if expected.contains("from no-such-source")),
+        matches!(&e, ServiceError::Usage(UsageError::Invalid { field, given, .. })
+            if field == "source" && given == "no-such-source"),
         "{e}"
     );
     // Unknown request fields are refused.
