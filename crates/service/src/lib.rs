@@ -9,6 +9,7 @@
 pub mod brief;
 pub mod concentration;
 pub mod defaults;
+pub mod dependence;
 mod error;
 pub mod meta;
 pub mod resolve;
