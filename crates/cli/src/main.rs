@@ -43,6 +43,9 @@ enum Command {
     Brief(commands::brief::BriefArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
+    /// Import dependence of a country or group: suppliers' shares, import HHI, net import
+    /// reliance, transit hubs; a summary over minerals, or every importer of a mineral.
+    Dependence(commands::dependence::DependenceArgs),
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -57,6 +60,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Concentration(args) => {
             commands::concentration::run(&service()?, &args, cli.format, out)
         }
+        Command::Dependence(args) => commands::dependence::run(&service()?, &args, cli.format, out),
     }
 }
 
