@@ -63,10 +63,7 @@ fn imports_by_hand(
         let Some(c) = m.hs.iter().find(|c| c.hs == f.hs) else {
             continue;
         };
-        if f.year.get() != year
-            || !members.contains(&f.importer)
-            || members.contains(&f.exporter)
-        {
+        if f.year.get() != year || !members.contains(&f.importer) || members.contains(&f.exporter) {
             continue;
         }
         let e = by.entry(f.exporter).or_default();
@@ -117,27 +114,64 @@ fn india_lithium_2023_recomputed_by_hand_from_the_flows() {
             || (w[0].contained_t == w[1].contained_t && w[0].country < w[1].country)
     }));
     let im = &r.dependence.imports;
-    close(im.hhi_quantity.unwrap(), hhi(by.values().map(|v| v.1)), 1e-12, "HHI by quantity");
-    close(im.hhi_value.unwrap(), hhi(by.values().map(|v| v.0)), 1e-12, "HHI by value");
+    close(
+        im.hhi_quantity.unwrap(),
+        hhi(by.values().map(|v| v.1)),
+        1e-12,
+        "HHI by quantity",
+    );
+    close(
+        im.hhi_value.unwrap(),
+        hhi(by.values().map(|v| v.0)),
+        1e-12,
+        "HHI by value",
+    );
     // India lists no lithium refining: P = 0, so NIR = (I − E) / (0 + I − E) = 1.
     let [bal] = r.dependence.balances.as_slice() else {
         panic!("one stage: {:?}", r.dependence.balances);
     };
     close(bal.imports_t, qty, 1e-12, "imports t");
-    close(bal.exports_t, exports_by_hand(&BTreeSet::from([code("IND")]), li, 2023), 1e-12, "exports t");
+    close(
+        bal.exports_t,
+        exports_by_hand(&BTreeSet::from([code("IND")]), li, 2023),
+        1e-12,
+        "exports t",
+    );
     assert_eq!(bal.production.tonnes, Some(0.0));
     assert_eq!(r.dependence.nir, Some(1.0));
-    assert!(matches!(bal.note, NirNote::Computed { .. }), "{:?}", bal.note);
+    assert!(
+        matches!(bal.note, NirNote::Computed { .. }),
+        "{:?}",
+        bal.note
+    );
     // Russia is the largest supplier by contained quantity (by value too, in 2023).
     let l = r.largest_supplier.as_ref().unwrap();
-    assert_eq!((l.country, l.basis), (code("RUS"), ShareBasis::ContainedQuantity));
+    assert_eq!(
+        (l.country, l.basis),
+        (code("RUS"), ShareBasis::ContainedQuantity)
+    );
     assert_eq!(Some(l.share), l.quantity_share);
     assert_eq!(r.suppliers[0].country, l.country);
     // The figures the previous release (e7d966b) gave for the same question.
-    close(im.hhi_quantity.unwrap(), 1593.0248986519962, 1e-12, "release HHI q");
-    close(im.hhi_value.unwrap(), 1865.7357476146158, 1e-12, "release HHI v");
+    close(
+        im.hhi_quantity.unwrap(),
+        1593.0248986519962,
+        1e-12,
+        "release HHI q",
+    );
+    close(
+        im.hhi_value.unwrap(),
+        1865.7357476146158,
+        1e-12,
+        "release HHI v",
+    );
     close(l.share, 0.28463308217272115, 1e-12, "release RUS share");
-    close(l.value_share.unwrap(), 0.37261492160103676, 1e-12, "release RUS value share");
+    close(
+        l.value_share.unwrap(),
+        0.37261492160103676,
+        1e-12,
+        "release RUS value share",
+    );
     // Defaults and provenance recorded.
     assert_eq!(r.year, Year::try_from(2023u16).unwrap());
     assert_eq!(r.year_basis, derisk_service::defaults::YearBasis::Requested);
@@ -186,7 +220,10 @@ fn a_group_leaves_out_trade_between_its_members() {
     // Germany alone does buy cobalt from other members.
     let deu = detail("DEU", "cobalt", None);
     assert!(deu.suppliers.iter().any(|s| members.contains(&s.country)));
-    assert_eq!(deu.dependence.intra_group.rule, IntraGroupRule::SingleCountry);
+    assert_eq!(
+        deu.dependence.intra_group.rule,
+        IntraGroupRule::SingleCountry
+    );
 }
 
 #[test]
@@ -197,10 +234,7 @@ fn without_any_quantity_the_largest_supplier_is_by_value() {
     assert!(im.flows > 0 && im.contained_t == 0.0, "{im:?}");
     assert_eq!(im.hhi_quantity, None);
     let by = imports_by_hand(&BTreeSet::from([code("PER")]), mineral("palladium"), 2024);
-    let (top, (v, _)) = by
-        .iter()
-        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
-        .unwrap();
+    let (top, (v, _)) = by.iter().max_by(|a, b| a.1 .0.total_cmp(&b.1 .0)).unwrap();
     let total: f64 = by.values().map(|v| v.0).sum();
     let l = r.largest_supplier.as_ref().unwrap();
     assert_eq!((l.country, l.basis), (*top, ShareBasis::Value));
@@ -218,7 +252,11 @@ fn without_any_quantity_the_largest_supplier_is_by_value() {
     assert_eq!(row.largest_supplier, Some(*top));
     assert_eq!(row.largest_basis, Some(ShareBasis::Value));
     assert_eq!(row.largest_share, Some(l.share));
-    assert!(row.notes.contains(&SummaryNote::NoQuantity), "{:?}", row.notes);
+    assert!(
+        row.notes.contains(&SummaryNote::NoQuantity),
+        "{:?}",
+        row.notes
+    );
     let all = service()
         .all_importers(&AllImportersRequest {
             year: Some(2024),
@@ -258,8 +296,17 @@ fn the_summary_has_one_row_per_traded_mineral_agreeing_with_the_detail() {
     assert_eq!(li.largest_share, Some(largest.share));
     assert_eq!(li.import_hhi, d.dependence.imports.hhi_quantity);
     assert_eq!(li.nir, d.dependence.nir);
-    let chn = d.suppliers.iter().find(|x| x.country == code("CHN")).unwrap();
-    close(li.focus_share.unwrap(), chn.share.unwrap(), 1e-12, "focus share");
+    let chn = d
+        .suppliers
+        .iter()
+        .find(|x| x.country == code("CHN"))
+        .unwrap();
+    close(
+        li.focus_share.unwrap(),
+        chn.share.unwrap(),
+        1e-12,
+        "focus share",
+    );
     // Cobalt's HS codes are of two stages: one NIR per stage, none overall.
     let co = s.rows.iter().find(|r| r.mineral == "cobalt").unwrap();
     assert_eq!(co.nir, None);
@@ -269,7 +316,12 @@ fn the_summary_has_one_row_per_traded_mineral_agreeing_with_the_detail() {
         .any(|n| matches!(n, SummaryNote::NirByStage { stages } if stages.len() == 2)));
     // A mineral India does not import is a typed note, not a zero share.
     for r in s.rows.iter().filter(|r| r.suppliers == 0) {
-        assert_eq!(r.notes.first(), Some(&SummaryNote::NoImports), "{}", r.mineral);
+        assert_eq!(
+            r.notes.first(),
+            Some(&SummaryNote::NoImports),
+            "{}",
+            r.mineral
+        );
         assert_eq!(r.largest_supplier, None);
     }
     // A stage keeps only the minerals with HS codes at it.
@@ -279,7 +331,10 @@ fn the_summary_has_one_row_per_traded_mineral_agreeing_with_the_detail() {
             ..DependenceSummaryRequest::new("IND")
         })
         .unwrap();
-    assert!(mining.rows.iter().all(|r| r.hs_stages == [derisk_model::Stage::Mining]));
+    assert!(mining
+        .rows
+        .iter()
+        .all(|r| r.hs_stages == [derisk_model::Stage::Mining]));
     assert!(!mining.rows.iter().any(|r| r.mineral == "lithium"));
     assert_eq!(s.rows().len(), s.rows.len());
 }
@@ -289,7 +344,10 @@ fn every_importer_of_cobalt_ranked_by_contained_tonnes_then_value() {
     let r = service()
         .all_importers(&AllImportersRequest::new("cobalt"))
         .unwrap();
-    assert!(r.rows.iter().all(|x| x.contained_t > 0.0 || x.value_kusd > 0.0));
+    assert!(r
+        .rows
+        .iter()
+        .all(|x| x.contained_t > 0.0 || x.value_kusd > 0.0));
     assert!(r.rows.windows(2).all(|w| {
         let (a, b) = (&w[0], &w[1]);
         a.contained_t > b.contained_t
@@ -309,8 +367,14 @@ fn every_importer_of_cobalt_ranked_by_contained_tonnes_then_value() {
     assert_eq!(chn.kind, ImporterKind::Country);
     assert_eq!(chn.intra_group_flows, 0);
     let d = detail("CHN", "cobalt", None);
-    assert_eq!(chn.largest_supplier, d.largest_supplier.as_ref().map(|l| l.country));
-    assert_eq!(chn.largest_share, d.largest_supplier.as_ref().map(|l| l.share));
+    assert_eq!(
+        chn.largest_supplier,
+        d.largest_supplier.as_ref().map(|l| l.country)
+    );
+    assert_eq!(
+        chn.largest_share,
+        d.largest_supplier.as_ref().map(|l| l.share)
+    );
     assert_eq!(chn.import_hhi_value, d.dependence.imports.hhi_value);
     // Every country with an import flow of cobalt's HS codes that year has a row.
     let co = mineral("cobalt");
@@ -355,7 +419,10 @@ fn mistakes_are_usage_errors_with_the_valid_choices() {
         "{e}"
     );
     let e = usage(s.all_importers(&AllImportersRequest::new("gallium")));
-    assert!(matches!(&e, UsageError::Invalid { field, .. } if field == "mineral"), "{e}");
+    assert!(
+        matches!(&e, UsageError::Invalid { field, .. } if field == "mineral"),
+        "{e}"
+    );
     let e = usage(s.dependence(&DependenceRequest::new("Atlantis", "lithium")));
     assert!(matches!(e, UsageError::UnknownCountry { .. }), "{e}");
     let e = usage(s.dependence(&DependenceRequest::new("IND", "kryptonite")));
@@ -363,10 +430,16 @@ fn mistakes_are_usage_errors_with_the_valid_choices() {
     let mut req = DependenceRequest::new("IND", "lithium");
     req.year = Some(1990);
     let e = usage(s.dependence(&req));
-    assert!(matches!(&e, UsageError::Invalid { field, .. } if field == "year"), "{e}");
+    assert!(
+        matches!(&e, UsageError::Invalid { field, .. } if field == "year"),
+        "{e}"
+    );
     let mut req = DependenceRequest::new("IND", "lithium");
     req.focus = Some("Atlantis".into());
-    assert!(matches!(usage(s.dependence(&req)), UsageError::UnknownCountry { .. }));
+    assert!(matches!(
+        usage(s.dependence(&req)),
+        UsageError::UnknownCountry { .. }
+    ));
     let e = usage(s.dependence_summary(&DependenceSummaryRequest {
         stage: Some("smelting?".into()),
         ..DependenceSummaryRequest::new("IND")
@@ -379,7 +452,10 @@ fn mistakes_are_usage_errors_with_the_valid_choices() {
         stage: Some("mining".into()),
         ..AllImportersRequest::new("lithium")
     }));
-    assert!(matches!(&e, UsageError::Invalid { field, .. } if field == "stage"), "{e}");
+    assert!(
+        matches!(&e, UsageError::Invalid { field, .. } if field == "stage"),
+        "{e}"
+    );
     // Requests refuse fields they do not have.
     assert!(serde_json::from_str::<DependenceRequest>(
         r#"{"importer": "IND", "mineral": "lithium", "years": 2023}"#
@@ -409,7 +485,8 @@ fn every_response_round_trips_through_json() {
             .unwrap(),
     );
     round_trip::<AllImportersResponse>(
-        &s.all_importers(&AllImportersRequest::new("cobalt")).unwrap(),
+        &s.all_importers(&AllImportersRequest::new("cobalt"))
+            .unwrap(),
     );
     round_trip(&req);
 }
