@@ -52,6 +52,9 @@ enum Command {
     Minerals,
     /// Production by country for a mineral, stage and year, with flags and sources.
     Production(commands::production::ProductionArgs),
+    /// Import dependence of a country or group: suppliers' shares, import HHI, net import
+    /// reliance, transit hubs; a summary over minerals, or every importer of a mineral.
+    Dependence(commands::dependence::DependenceArgs),
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -70,6 +73,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Groups => commands::groups::run(&service()?, cli.format, out),
         Command::Minerals => commands::minerals::run(&service()?, cli.format, out),
         Command::Production(args) => commands::production::run(&service()?, &args, cli.format, out),
+        Command::Dependence(args) => commands::dependence::run(&service()?, &args, cli.format, out),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod check;
 pub mod concentration;
 pub mod defaults;
+pub mod dependence;
 mod error;
 pub mod meta;
 pub mod production;

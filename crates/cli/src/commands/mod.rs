@@ -1,6 +1,7 @@
 pub mod brief;
 pub mod concentration;
 pub mod data;
+pub mod dependence;
 pub mod groups;
 pub mod minerals;
 pub mod production;
