@@ -24,9 +24,10 @@ mod synthetic;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use derisk_analysis::criticality::EuSrParams;
-use derisk_analysis::Indexed;
+use derisk_analysis::Engine;
 use derisk_model::Dataset;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The embedded dataset with the full BACI trade table, or why it cannot be had.
@@ -48,18 +49,20 @@ fn full_dataset() -> Result<Dataset, String> {
 /// Benchmark one dataset. `flat` sampling runs each of the 10 samples once (or a fixed
 /// count) instead of criterion's linear 1 + 2 + … + 10 iterations: right for passes of
 /// seconds, where 55 iterations would take minutes.
-fn bench_dataset(c: &mut Criterion, label: &str, ds: &Dataset, measurement: Duration, flat: bool) {
-    let importers = full::importers(ds);
+fn bench_dataset(c: &mut Criterion, label: &str, ds: Dataset, measurement: Duration, flat: bool) {
+    let importers = full::importers(&ds);
     let params = EuSrParams::default();
-    let ix = Indexed::new(ds);
-    let (conc, dep) = full::peer_scope(&ix, &importers);
+    // Shared, so that building the indexes is measured without copying the dataset.
+    let ds = Arc::new(ds);
+    let engine = Engine::new(ds.clone());
+    let (conc, dep) = full::peer_scope(&engine, &importers);
     eprintln!(
         "{label}: {} minerals, {} flows, {} importers, {} answers per all-metrics run; \
          peer scope: {} concentrations, {} dependences with trade",
         ds.minerals.len(),
         ds.trade.flows.len(),
         importers.len(),
-        full::all_metrics(&ix, &importers, &params),
+        full::all_metrics(&engine, &importers, &params),
         conc.len(),
         dep.len()
     );
@@ -68,12 +71,14 @@ fn bench_dataset(c: &mut Criterion, label: &str, ds: &Dataset, measurement: Dura
     if flat {
         g.sampling_mode(SamplingMode::Flat);
     }
-    g.bench_function("build indexes", |b| b.iter(|| black_box(Indexed::new(ds))));
+    g.bench_function("build indexes", |b| {
+        b.iter(|| black_box(Engine::new(ds.clone())))
+    });
     g.bench_function("all metrics", |b| {
-        b.iter(|| black_box(full::all_metrics(&ix, &importers, &params)))
+        b.iter(|| black_box(full::all_metrics(&engine, &importers, &params)))
     });
     g.bench_function("peer scope", |b| {
-        b.iter(|| black_box(full::peer_scope(&ix, &importers)))
+        b.iter(|| black_box(full::peer_scope(&engine, &importers)))
     });
     g.finish();
 }
@@ -82,12 +87,12 @@ fn benches(c: &mut Criterion) {
     bench_dataset(
         c,
         "synthetic",
-        &synthetic::dataset(synthetic::Shape::default()),
+        synthetic::dataset(synthetic::Shape::default()),
         Duration::from_secs(10),
         false,
     );
     match full_dataset() {
-        Ok(ds) => bench_dataset(c, "baci_full", &ds, Duration::from_secs(30), true),
+        Ok(ds) => bench_dataset(c, "baci_full", ds, Duration::from_secs(30), true),
         Err(e) => eprintln!("baci_full: skipped: {e}"),
     }
 }

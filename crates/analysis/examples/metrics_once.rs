@@ -16,7 +16,7 @@
 mod full;
 
 use derisk_analysis::criticality::EuSrParams;
-use derisk_analysis::Indexed;
+use derisk_analysis::Engine;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -56,12 +56,13 @@ fn run() -> Result<(), String> {
     ds.trade = trade;
 
     let t = Instant::now();
-    let ix = Indexed::new(&ds);
     let importers = full::importers(&ds);
+    let engine = Engine::new(ds);
+    let ds = engine.dataset();
     let index_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (conc, dep) = full::peer_scope(&ix, &importers);
+    let (conc, dep) = full::peer_scope(&engine, &importers);
     let peer_scope_s = t.elapsed().as_secs_f64();
     let total_peer_scope_s = t0.elapsed().as_secs_f64();
 
@@ -69,7 +70,7 @@ fn run() -> Result<(), String> {
         (None, 0)
     } else {
         let t = Instant::now();
-        let n = full::all_metrics(&ix, &importers, &EuSrParams::default());
+        let n = full::all_metrics(&engine, &importers, &EuSrParams::default());
         (Some(t.elapsed().as_secs_f64()), n)
     };
 
@@ -79,7 +80,7 @@ fn run() -> Result<(), String> {
         report.rows_read,
         report.rows_kept,
         ds.trade.flows.len(),
-        ix.trade.years().count(),
+        engine.trade().years().count(),
         importers.len(),
         importers.iter().filter(|i| i.members.len() > 1).count()
     );

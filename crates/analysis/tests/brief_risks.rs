@@ -2,9 +2,9 @@
 
 use derisk_analysis::brief::{
     rank_risks, CountryShare, CriticalitySummary, DependenceSummary, MineralBrief,
-    RestrictedSupplier, RiskDriver, StageSummary,
+    RestrictedSupplier, RiskDriver, RiskFact, StageSummary,
 };
-use derisk_analysis::Band;
+use derisk_analysis::{Band, NirNote, ProductionBasis};
 use derisk_model::{
     Basis, CountryCode, Evidence, MassUnit, MeasureType, SourceId, Stage, Unit, Year,
 };
@@ -63,7 +63,15 @@ fn dependence(
         import_hhi: None,
         nir,
         nir_stage: Some(Stage::Refining),
-        nir_note: String::new(),
+        nir_note: Some(match nir {
+            Some(n) if n < 0.0 => NirNote::NetExporter,
+            Some(_) => NirNote::Computed {
+                basis: ProductionBasis::NoMemberListed,
+            },
+            None => NirNote::ProductionUnknown {
+                basis: ProductionBasis::NoProductionTable,
+            },
+        }),
         restricted: restricted
             .iter()
             .map(|(k, s)| RestrictedSupplier {
@@ -90,10 +98,10 @@ fn mineral(
         criticality: CriticalitySummary {
             eu_sr: None,
             eu_sr_stage: None,
-            eu_sr_note: None,
+            eu_sr_gaps: vec![],
             geopolrisk: None,
             geopolrisk_stage: None,
-            geopolrisk_note: None,
+            geopolrisk_gaps: vec![],
         },
         gaps: vec![],
     }
@@ -149,7 +157,14 @@ fn reliance_weights_and_unknown_reliance_counts_as_full() {
         ["b", "a"],
         "a net exporter has no import risk to list"
     );
-    assert!(!r[0].reliance_known && r[0].text.contains("unknown"));
+    assert!(!r[0].reliance_known);
+    assert_eq!(r[0].reliance, 1.0);
+    assert!(matches!(
+        r[0].fact,
+        RiskFact::RestrictedImports { share, .. } if share == 0.6
+    ));
+    assert!(r[1].reliance_known);
+    assert_eq!(r[1].reliance, 0.5);
     assert!((r[1].score - 0.3).abs() < 1e-12);
 }
 
@@ -163,13 +178,30 @@ fn a_dominant_producer_counts_fully_only_when_it_restricts_and_never_for_oneself
     let r = rank_risks("IND", &ind(), &minerals, 3);
     assert_eq!(r[0].mineral, "restricting");
     assert!((r[0].score - 0.9).abs() < 1e-12);
-    assert!(
-        r[0].text.contains("restricts its exports (licence)"),
-        "{}",
-        r[0].text
+    assert_eq!(
+        r[0].fact,
+        RiskFact::DominantProducer {
+            mineral_name: "restricting".into(),
+            producer: c("CHN"),
+            share: 0.9,
+            stage: Stage::Refining,
+            source: SourceId::new("iea-cmd-2025"),
+            year: y(2024),
+            measures: vec![MeasureType::Licence],
+        }
+    );
+    // The one place the sentence is checked: explain.rs words the typed fact.
+    assert_eq!(
+        r[0].to_string(),
+        "restricting: CHN supplies 90% of world refining (iea-cmd-2025 2024) and restricts \
+         its exports (licence); import reliance unknown, counted as full."
     );
     assert_eq!(r[1].mineral, "open");
     assert!((r[1].score - 0.475).abs() < 1e-12);
+    assert!(matches!(
+        r[1].fact,
+        RiskFact::DominantProducer { ref measures, .. } if measures.is_empty()
+    ));
     assert_eq!(
         r.len(),
         2,

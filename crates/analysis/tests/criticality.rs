@@ -5,11 +5,13 @@ mod common;
 
 use common::*;
 use derisk_analysis::criticality::{
-    disruption_potential, disruption_potential_for, eu_supply_risk, eu_supply_risk_for, geopolrisk,
-    geopolrisk_for, DpSupplier, EuSrInput, EuSrParams, GeoPolRiskInput, GprsSupplier,
-    SupplierInput,
+    disruption_potential, eu_supply_risk, geopolrisk, DpSupplier, EolRirBasis, EuSrGap, EuSrInput,
+    EuSrParams, GeoPolRiskInput, GprsGap, GprsSupplier, SupplierInput, TradeFactorBasis,
+    DP_CITATION,
 };
-use derisk_analysis::{AnalysisError, GovernanceGap, Importer};
+use derisk_analysis::{
+    AnalysisError, GovernanceGap, Importer, MemberProduction, NirNote, ProductionBasis,
+};
 use derisk_model::{Dataset, MeasureType, Stage, TradeTable};
 
 fn sup(code: &str, share: f64, wgi_scaled: f64, t: f64) -> SupplierInput {
@@ -160,15 +162,31 @@ fn params_builder_validates_and_trade_factor_follows_restrictions() {
         ),
     ];
     // 2022: licence only (1.1), and it outweighs the trade agreement.
-    assert_eq!(p.trade_factor(&rs, "cobalt", &[], c("CHN"), y(2022)).t, 1.1);
+    let t = p.trade_factor(&rs, "cobalt", &[], c("CHN"), y(2022));
+    assert_eq!(t.t, 1.1);
+    assert_eq!(
+        t.basis,
+        TradeFactorBasis::ExportRestriction {
+            id: "chn-licence".into(),
+            measure: MeasureType::Licence
+        }
+    );
     // 2023: the ban (overridden to 1.4) is the strongest.
     let t = p.trade_factor(&rs, "cobalt", &[], c("CHN"), y(2023));
     assert_eq!(t.t, 1.4);
-    assert!(t.basis.contains("chn-ban"));
+    assert_eq!(
+        t.basis,
+        TradeFactorBasis::ExportRestriction {
+            id: "chn-ban".into(),
+            measure: MeasureType::Ban
+        }
+    );
     // Other minerals, partners, baseline.
-    assert_eq!(p.trade_factor(&rs, "nickel", &[], c("CHN"), y(2023)).t, 0.8);
+    let t = p.trade_factor(&rs, "nickel", &[], c("CHN"), y(2023));
+    assert_eq!((t.t, t.basis), (0.8, TradeFactorBasis::TradeAgreement));
     assert_eq!(p.trade_factor(&rs, "cobalt", &[], c("CHL"), y(2023)).t, 0.8);
-    assert_eq!(p.trade_factor(&rs, "cobalt", &[], c("AUS"), y(2023)).t, 1.0);
+    let t = p.trade_factor(&rs, "cobalt", &[], c("AUS"), y(2023));
+    assert_eq!((t.t, t.basis), (1.0, TradeFactorBasis::Baseline));
     let d = EuSrParams::default();
     assert_eq!(
         (
@@ -283,20 +301,25 @@ fn cobalt() -> Dataset {
 #[test]
 fn eu_sr_on_a_dataset() {
     let ds = cobalt();
-    let imp = Importer::resolve(&ds, "grp").unwrap();
+    let imp = Importer::group(ds.group("grp").unwrap());
     let p = EuSrParams::builder()
         .trade_agreement_partners([c("ZAF")])
         .build()
         .unwrap();
-    let a = eu_supply_risk_for(&ds, &imp, "cobalt", y(2022), &p).unwrap();
+    let a = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &p)
+        .unwrap();
     // Extraction: the group imports no ore and produces none: IR undefined.
     assert!(a.extraction.result.is_none());
-    assert!(a
-        .extraction
-        .reason
-        .as_deref()
-        .unwrap()
-        .starts_with("import reliance unknown"));
+    // Nothing produced, imported or exported at mining: apparent consumption 0.
+    assert_eq!(
+        a.extraction.reason,
+        Some(EuSrGap::ImportRelianceUnknown {
+            note: NirNote::ApparentConsumptionNotPositive { apparent_t: 0.0 }
+        })
+    );
+    assert_eq!(a.processing.reason, None);
     // Processing. GS: CHN 10/11 (WGI (2.5+0.5)·2 = 6, t 1.1), FIN 1/22 (WGI 1.5, t 1).
     let g = (10.0f64 / 11.0).powi(2) * 6.0 * 1.1 + (1.0f64 / 22.0).powi(2) * 1.5;
     // Sourcing: CHN 105/133 (6, 1.1), ZAF 28/133 (WGI 5, t 0.8 agreement); no production.
@@ -309,10 +332,20 @@ fn eu_sr_on_a_dataset() {
     assert_eq!(a.kept, Some(Stage::Refining));
     assert_eq!(a.sr, Some(pr.sr));
     assert_eq!(a.eol_rir, 0.22);
+    assert_eq!(a.eol_rir_basis, EolRirBasis::MineralRecord);
     assert_close(a.processing.global_unlisted_share.unwrap(), 50.0 / 1_100.0);
     let chn = &a.processing.global[0];
     assert_eq!(chn.wgi.year, Some(y(2021)));
-    assert!(chn.trade.basis.contains("chn-co"));
+    assert_eq!(
+        chn.trade.basis,
+        TradeFactorBasis::ExportRestriction {
+            id: "chn-co".into(),
+            measure: MeasureType::Licence
+        }
+    );
+    let zaf = &a.processing.sourcing[1];
+    assert_eq!(zaf.country, c("ZAF"));
+    assert_eq!(zaf.trade.basis, TradeFactorBasis::TradeAgreement);
     assert!(serde_json::to_string(&a).is_ok());
 }
 
@@ -320,9 +353,12 @@ fn eu_sr_on_a_dataset() {
 fn missing_governance_is_imputed_and_listed_or_refused() {
     let mut ds = cobalt();
     ds.governance.retain(|g| g.country != c("ZAF"));
-    let imp = Importer::resolve(&ds, "grp").unwrap();
+    let imp = Importer::group(ds.group("grp").unwrap());
     let p = EuSrParams::default();
-    let a = eu_supply_risk_for(&ds, &imp, "cobalt", y(2022), &p).unwrap();
+    let a = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &p)
+        .unwrap();
     let zaf = a
         .processing
         .sourcing
@@ -335,43 +371,117 @@ fn missing_governance_is_imputed_and_listed_or_refused() {
         .governance_gap(GovernanceGap::Refuse)
         .build()
         .unwrap();
-    let e = eu_supply_risk_for(&ds, &imp, "cobalt", y(2022), &refuse).unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &refuse)
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::MissingGovernance { .. }));
 }
 
 #[test]
 fn geopolrisk_and_dp_on_a_dataset() {
     let ds = cobalt();
-    let imp = Importer::resolve(&ds, "grp").unwrap();
-    let r = geopolrisk_for(
-        &ds,
-        &imp,
-        "cobalt",
-        &Stage::Refining,
-        y(2022),
-        GovernanceGap::Midpoint,
-    )
-    .unwrap();
+    let imp = Importer::group(ds.group("grp").unwrap());
+    let r = engine(&ds)
+        .query()
+        .geopolrisk(
+            &imp,
+            "cobalt",
+            &Stage::Refining,
+            y(2022),
+            GovernanceGap::Midpoint,
+        )
+        .unwrap();
     // HHI = (10/11)² + (1/22)²; g: CHN (2.5+0.5)/5 = 0.6, ZAF 0.5 (PV = the mean here).
     // Import risk = (0.6·105 + 0.5·28)/(0 + 133) = 77/133.
     let hhi = (10.0f64 / 11.0).powi(2) + (1.0f64 / 22.0).powi(2);
+    assert_eq!(r.reason, None);
     let g = r.result.as_ref().unwrap();
     assert_close(g.hhi, hhi);
     assert_close(g.import_risk, 77.0 / 133.0);
     assert_close(g.score, hhi * 77.0 / 133.0);
 
-    let d = disruption_potential_for(
-        &ds,
-        "cobalt",
-        &Stage::Refining,
-        y(2022),
-        None,
-        GovernanceGap::Midpoint,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .disruption_potential(
+            "cobalt",
+            &Stage::Refining,
+            y(2022),
+            None,
+            GovernanceGap::Midpoint,
+        )
+        .unwrap();
     // w: CHN (2.5+0.5)/5 = 0.6, FIN (2.5−1.75)/5 = 0.15.
     let dp = (10.0f64 / 11.0).powi(2) * 0.6 + (1.0f64 / 22.0).powi(2) * 0.15;
     assert_close(d.dp, dp);
     assert_close(d.dp_upper, dp + (1.0f64 / 22.0).powi(2));
-    assert!(d.citation.contains("not the USGS"));
+    assert_eq!(d.citation, DP_CITATION);
+}
+
+#[test]
+fn unknown_inputs_are_typed_gaps() {
+    // FRA's refined cobalt is withheld: the group's production is unknown, so neither
+    // GeoPolRisk nor the EU SR at processing is computed, and both say why.
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "FRA", 2022, None));
+    let imp = Importer::group(ds.group("grp").unwrap());
+    let e = engine(&ds);
+    let q = e.query();
+    let r = q
+        .geopolrisk(
+            &imp,
+            "cobalt",
+            &Stage::Refining,
+            y(2022),
+            GovernanceGap::Midpoint,
+        )
+        .unwrap();
+    assert_eq!(r.result, None);
+    assert!(
+        matches!(
+            r.reason,
+            Some(GprsGap::ProductionUnknown {
+                basis: ProductionBasis::Unknown { ref members }
+            }) if members.len() == 1
+                && members[0].country == c("FRA")
+                && matches!(members[0].production, MemberProduction::Withheld { .. })
+        ),
+        "{:?}",
+        r.reason
+    );
+    let p = EuSrParams::builder().eol_rir(0.5).build().unwrap();
+    let a = q.eu_supply_risk(&imp, "cobalt", y(2022), &p).unwrap();
+    assert_eq!((a.eol_rir, a.eol_rir_basis), (0.5, EolRirBasis::Override));
+    assert_eq!((a.sr, a.kept), (None, None));
+    assert!(matches!(
+        a.processing.reason,
+        Some(EuSrGap::ImportRelianceUnknown {
+            note: NirNote::ProductionUnknown {
+                basis: ProductionBasis::Unknown { .. }
+            }
+        })
+    ));
+
+    // No production table at a stage: the EU SR's global supply is missing, typed.
+    let mut ds = cobalt();
+    ds.observations.retain(|o| o.stage != Stage::Mining);
+    ds.minerals[0].eol_rir = None;
+    let a = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
+        .unwrap();
+    assert_eq!(a.eol_rir_basis, EolRirBasis::NotKnown);
+    assert!(
+        matches!(
+            a.extraction.reason,
+            Some(EuSrGap::GlobalSupply {
+                error: AnalysisError::NoFigures(_)
+            })
+        ),
+        "{:?}",
+        a.extraction.reason
+    );
+    assert!(a.processing.result.is_some());
+    assert_eq!(a.kept, Some(Stage::Refining));
 }

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use derisk_analysis::{dependence, AnalysisError, Importer, Indexed, MemberProduction};
+use derisk_analysis::{
+    AnalysisError, Importer, IntraGroupRule, MemberProduction, NirNote, ProductionBasis,
+};
 use derisk_model::{Dataset, Stage};
 
 const ORE: u32 = 260_500; // mining stage, 10 % contained
@@ -53,26 +55,28 @@ fn cobalt() -> Dataset {
 }
 
 fn grp(ds: &Dataset) -> Importer {
-    Importer::resolve(ds, "grp").unwrap()
+    Importer::group(ds.group("grp").unwrap())
 }
 
 #[test]
 fn shares_hhi_focus_and_intra_group() {
     let ds = cobalt();
     let focus = Importer::country(c("CHN"));
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        Some(&focus),
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(
+            &grp(&ds),
+            "cobalt",
+            y(2022),
+            Some(&Stage::Refining),
+            Some(&focus),
+        )
+        .unwrap();
     assert_eq!(d.carriers.len(), 1);
     assert_eq!(d.carriers[0].content_factor, 0.7);
     // FRA→DEU is between members: excluded, counted.
     assert_eq!(d.intra_group.flows, 1);
+    assert_eq!(d.intra_group.rule, IntraGroupRule::MembersExcluded);
     assert_close(d.intra_group.value_kusd, 50.0);
     let im = &d.imports;
     // Value: CHN 1,000, ZAF 200, FIN 100 → 1,300 kUSD.
@@ -102,18 +106,19 @@ fn shares_hhi_focus_and_intra_group() {
 #[test]
 fn nir_with_no_member_listed_as_a_producer() {
     let ds = cobalt();
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
     let b = &d.balances[0];
     assert_eq!(b.production.tonnes, Some(0.0));
-    assert_eq!(b.production.basis, "no member listed as a producer");
+    assert_eq!(b.production.basis, ProductionBasis::NoMemberListed);
+    assert_eq!(
+        b.note,
+        NirNote::Computed {
+            basis: ProductionBasis::NoMemberListed
+        }
+    );
     // NIR = (133 − 14)/(0 + 133 − 14) = 1.
     assert_close(d.nir.unwrap(), 1.0);
 }
@@ -123,18 +128,17 @@ fn nir_with_member_production() {
     let mut ds = cobalt();
     ds.observations
         .push(usgs("cobalt", Stage::Refining, "FRA", 2022, Some(20.0)));
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
     // NIR = (133 − 14)/(20 + 133 − 14) = 119/139.
     assert_close(d.nir.unwrap(), 119.0 / 139.0);
     assert_eq!(d.balances[0].production.tonnes, Some(20.0));
+    assert_eq!(
+        d.balances[0].production.basis,
+        ProductionBasis::SumOfMembers { members: 1 }
+    );
 }
 
 #[test]
@@ -142,19 +146,25 @@ fn withheld_member_production_makes_nir_unknown_never_zero() {
     let mut ds = cobalt();
     ds.observations
         .push(usgs("cobalt", Stage::Refining, "FRA", 2022, None));
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
     assert_eq!(d.nir, None);
     let b = &d.balances[0];
     assert_eq!(b.production.tonnes, None);
-    assert!(b.note.contains("FRA withheld"), "{}", b.note);
+    assert!(
+        matches!(
+            b.note,
+            NirNote::ProductionUnknown {
+                basis: ProductionBasis::Unknown { ref members }
+            } if members.len() == 1
+                && members[0].country == c("FRA")
+                && matches!(members[0].production, MemberProduction::Withheld { .. })
+        ),
+        "{:?}",
+        b.note
+    );
     assert!(matches!(
         b.production.members[0].production,
         MemberProduction::Withheld { .. }
@@ -166,19 +176,21 @@ fn member_listed_another_year_only_is_unknown() {
     let mut ds = cobalt();
     ds.observations
         .push(usgs("cobalt", Stage::Refining, "FRA", 2021, Some(20.0)));
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
     assert_eq!(d.nir, None);
     assert!(
-        d.balances[0].note.contains("FRA not listed for 2022"),
-        "{}",
+        matches!(
+            d.balances[0].note,
+            NirNote::ProductionUnknown {
+                basis: ProductionBasis::Unknown { ref members }
+            } if members.len() == 1
+                && members[0].country == c("FRA")
+                && members[0].production == MemberProduction::NotListedThisYear
+        ),
+        "{:?}",
         d.balances[0].note
     );
 }
@@ -188,23 +200,27 @@ fn net_exporter_has_negative_nir() {
     let ds = cobalt();
     // China: imports no oxide, exports 105 t contained, produces 1,000 t.
     // NIR = (0 − 105)/(1,000 + 0 − 105) = −105/895.
-    let d = dependence(
-        &ds,
-        &Importer::country(c("CHN")),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(
+            &Importer::country(c("CHN")),
+            "cobalt",
+            y(2022),
+            Some(&Stage::Refining),
+            None,
+        )
+        .unwrap();
     assert_close(d.nir.unwrap(), -105.0 / 895.0);
-    assert!(d.balances[0].note.contains("net exporter"));
+    assert_eq!(d.balances[0].note, NirNote::NetExporter);
 }
 
 #[test]
 fn transit_hub_is_flagged() {
     let ds = cobalt();
-    let d = dependence(&ds, &grp(&ds), "cobalt", y(2022), None, None).unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), None, None)
+        .unwrap();
     // ZAF exports 28 t, imports 7 t, produces nothing listed: 28 > 0 + 7.
     // CHN exports 105 t against 1,000 t production: not a hub.
     assert_eq!(d.transit.hubs.len(), 1);
@@ -224,52 +240,64 @@ fn transit_check_does_not_guess_unknown_production() {
     let mut ds = cobalt();
     ds.observations
         .push(usgs("cobalt", Stage::Refining, "ZAF", 2022, None));
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Refining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
     assert!(d.transit.hubs.is_empty());
     assert_eq!(d.transit.unassessed.len(), 1);
     assert_eq!(d.transit.unassessed[0].country, c("ZAF"));
+    assert_eq!(d.transit.unassessed[0].stage, Stage::Refining);
+    assert!(matches!(
+        d.transit.unassessed[0].production,
+        MemberProduction::Withheld { .. }
+    ));
 }
 
 #[test]
 fn errors() {
     let ds = cobalt();
     let g = grp(&ds);
-    let e = dependence(&ds, &g, "cobalt", y(2021), None, None).unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .dependence(&g, "cobalt", y(2021), None, None)
+        .unwrap_err();
     assert_eq!(e, AnalysisError::NoTradeForYear(2021));
-    let e = dependence(
-        &ds,
-        &g,
-        "cobalt",
-        y(2022),
-        Some(&Stage::Intermediate("magnet".into())),
-        None,
-    )
-    .unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .dependence(
+            &g,
+            "cobalt",
+            y(2022),
+            Some(&Stage::Intermediate("magnet".into())),
+            None,
+        )
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::NoHsCarriers { .. }));
-    let e = dependence(&ds, &g, "nickel", y(2022), None, None).unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .dependence(&g, "nickel", y(2022), None, None)
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::UnknownMineral(_)));
     let empty = Importer {
         label: "none".into(),
         members: Default::default(),
     };
     assert!(matches!(
-        dependence(&ds, &empty, "cobalt", y(2022), None, None).unwrap_err(),
+        engine(&ds)
+            .query()
+            .dependence(&empty, "cobalt", y(2022), None, None)
+            .unwrap_err(),
         AnalysisError::InvalidImporter(_)
     ));
-    assert!(Importer::resolve(&ds, "not a code").is_err());
-    assert_eq!(Importer::resolve(&ds, "usa").unwrap().label, "USA");
+    assert_eq!(Importer::country(c("USA")).label, "USA");
     let mut bad = ds.clone();
     bad.trade.flows[1].quantity_t = Some(f64::NAN);
     assert!(matches!(
-        dependence(&bad, &g, "cobalt", y(2022), None, None).unwrap_err(),
+        engine(&bad)
+            .query()
+            .dependence(&g, "cobalt", y(2022), None, None)
+            .unwrap_err(),
         AnalysisError::InvalidValue { .. }
     ));
 }
@@ -277,20 +305,18 @@ fn errors() {
 #[test]
 fn no_imports_is_an_answer() {
     let ds = cobalt();
-    let d = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        Some(&Stage::Mining),
-        None,
-    )
-    .unwrap();
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Mining), None)
+        .unwrap();
     assert!(d.imports.partners.is_empty());
     assert_eq!(d.imports.hhi_value, None);
     // Nothing imported, exported or produced: apparent consumption 0, NIR undefined.
     assert_eq!(d.nir, None);
-    assert!(d.balances[0].note.contains("not positive"));
+    assert_eq!(
+        d.balances[0].note,
+        NirNote::ApparentConsumptionNotPositive { apparent_t: 0.0 }
+    );
 }
 
 #[test]
@@ -298,16 +324,18 @@ fn unsorted_trade_gives_the_same_answer_and_output_serialises() {
     let ds = cobalt();
     let mut rev = ds.clone();
     rev.trade.flows.reverse();
-    let a = dependence(
-        &ds,
-        &grp(&ds),
-        "cobalt",
-        y(2022),
-        None,
-        Some(&Importer::country(c("CHN"))),
-    )
-    .unwrap();
-    let b = Indexed::new(&rev)
+    let a = engine(&ds)
+        .query()
+        .dependence(
+            &grp(&ds),
+            "cobalt",
+            y(2022),
+            None,
+            Some(&Importer::country(c("CHN"))),
+        )
+        .unwrap();
+    let b = engine(&rev)
+        .query()
         .dependence(
             &grp(&ds),
             "cobalt",
@@ -320,7 +348,8 @@ fn unsorted_trade_gives_the_same_answer_and_output_serialises() {
     let j = serde_json::to_value(&a).unwrap();
     assert_eq!(j["transit"]["hubs"][0]["country"], "ZAF");
     assert_eq!(
-        j["balances"][1]["production"]["basis"],
-        "no member listed as a producer"
+        j["balances"][1]["production"]["basis"]["kind"],
+        "no_member_listed"
     );
+    assert_eq!(j["balances"][1]["note"]["status"], "computed");
 }

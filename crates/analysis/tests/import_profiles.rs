@@ -1,13 +1,15 @@
 //! The one-pass import profiles equal, bit for bit, the import side of one `dependence`
 //! query per importer, on the embedded data (countries and groups).
 
-use derisk_analysis::{Importer, Indexed};
+use derisk_analysis::{Engine, Importer};
 use derisk_model::{CountryCode, Year};
 
 #[test]
 fn import_profiles_equal_one_dependence_query_per_importer() {
     let ds = derisk_data::snapshot::embedded().expect("embedded snapshot");
-    let ix = Indexed::new(&ds);
+    let engine = Engine::new(ds);
+    let ix = engine.query();
+    let ds = engine.dataset();
     let groups: Vec<Importer> = ["eu27", "quad", "msp"]
         .iter()
         .map(|g| Importer::group(ds.group(g).unwrap()))
@@ -39,8 +41,8 @@ fn import_profiles_equal_one_dependence_query_per_importer() {
 
 #[test]
 fn import_profiles_refuse_what_dependence_refuses() {
-    let ds = derisk_data::snapshot::embedded().unwrap();
-    let ix = Indexed::new(&ds);
+    let engine = Engine::new(derisk_data::snapshot::embedded().unwrap());
+    let ix = engine.query();
     let y = Year::try_from(2022u16).unwrap();
     assert!(ix.import_profiles("unobtainium", y, None, &[]).is_err());
     assert!(ix

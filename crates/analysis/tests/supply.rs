@@ -5,8 +5,7 @@ mod common;
 
 use common::*;
 use derisk_analysis::{
-    concentration_trend, demand_for, stage_concentration, AnalysisError, Band, Denominator,
-    SourceRule, Thresholds,
+    demand_for, AnalysisError, Band, Denominator, IncomparableRow, SourceRule, Thresholds,
 };
 use derisk_model::{Basis, Dataset, Evidence, Flag, MassUnit, Stage, Unit};
 
@@ -93,15 +92,16 @@ fn lithium() -> Dataset {
 #[test]
 fn named_source_uses_its_world_total_and_lists_gaps() {
     let ds = lithium();
-    let r = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        Some("usgs"),
-        Thresholds::Doj2010,
-    )
-    .unwrap();
+    let r = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            Some("usgs"),
+            Thresholds::Doj2010,
+        )
+        .unwrap();
     assert_eq!(r.source.as_str(), "usgs");
     assert_eq!(r.source_rule, SourceRule::Requested);
     assert_eq!(r.unit, tonnes());
@@ -138,15 +138,16 @@ fn named_source_uses_its_world_total_and_lists_gaps() {
 #[test]
 fn default_source_is_strongest_evidence_then_most_countries() {
     let ds = lithium();
-    let r = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        None,
-        Thresholds::Doj2023,
-    )
-    .unwrap();
+    let r = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            None,
+            Thresholds::Doj2023,
+        )
+        .unwrap();
     // usgs and wmd are both statistical reports; wmd lists 6 countries with figures,
     // usgs 4. iea lists 8 but is weaker evidence.
     assert_eq!(r.source.as_str(), "wmd");
@@ -162,15 +163,16 @@ fn default_source_is_strongest_evidence_then_most_countries() {
 #[test]
 fn shares_of_world_are_used_directly() {
     let ds = lithium();
-    let r = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        Some("eu-crm"),
-        Thresholds::Doj2010,
-    )
-    .unwrap();
+    let r = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            Some("eu-crm"),
+            Thresholds::Doj2010,
+        )
+        .unwrap();
     let cc = &r.concentration;
     assert_eq!(cc.denominator, Denominator::SharesOfWorld);
     assert_close(cc.supply, 1.0);
@@ -187,15 +189,16 @@ fn other_row_without_world_total_is_added_to_the_listed_sum() {
     ds.observations.retain(|o| {
         !(o.provenance.source.as_str() == "usgs" && o.area == derisk_model::Area::World)
     });
-    let r = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        Some("usgs"),
-        Thresholds::Doj2010,
-    )
-    .unwrap();
+    let r = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            Some("usgs"),
+            Thresholds::Doj2010,
+        )
+        .unwrap();
     assert_eq!(r.concentration.denominator, Denominator::ListedPlusOther);
     assert_close(r.concentration.supply, 172_600.0 + 7_400.0);
 }
@@ -210,17 +213,19 @@ fn scales_are_converted_and_bases_must_match() {
             o.value = Some(180.0);
         }
     }
-    let r = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        Some("usgs"),
-        Thresholds::Doj2010,
-    )
-    .unwrap();
+    let r = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            Some("usgs"),
+            Thresholds::Doj2010,
+        )
+        .unwrap();
     assert_close(r.concentration.supply, 180_000.0);
-    // A row on another basis in the same source is an error, not a sum.
+    // A row on another basis in the same source is left out of the shares and listed,
+    // not added to the others: the comparable rows give the same answer as before.
     ds.observations.push(prod(
         "lithium",
         Stage::Mining,
@@ -231,47 +236,65 @@ fn scales_are_converted_and_bases_must_match() {
         Evidence::StatisticalReport,
         "usgs",
     ));
-    let e = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Mining,
-        y(2023),
-        Some("usgs"),
-        Thresholds::Doj2010,
-    )
-    .unwrap_err();
-    assert!(matches!(e, AnalysisError::MixedUnits { .. }), "{e}");
+    let with_bra = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Mining,
+            y(2023),
+            Some("usgs"),
+            Thresholds::Doj2010,
+        )
+        .unwrap();
+    assert_eq!(
+        with_bra.incomparable,
+        [IncomparableRow {
+            area: derisk_model::Area::Country(c("BRA")),
+            value: Some(5.0),
+            unit: li2o(),
+        }]
+    );
+    assert!(r.incomparable.is_empty());
+    assert_eq!(with_bra.unit, tonnes());
+    assert_eq!(with_bra.concentration, r.concentration);
+    assert!(with_bra
+        .concentration
+        .shares
+        .iter()
+        .all(|s| s.country != c("BRA")));
+    assert_close(with_bra.concentration.supply, 180_000.0);
+    assert_close(with_bra.concentration.hhi, 10_000.0 * 10_513.16 / 32_400.0);
 }
 
 #[test]
 fn errors_for_unknown_mineral_source_or_year() {
     let ds = lithium();
     let st = Stage::Mining;
-    let e = stage_concentration(&ds, "unobtainium", &st, y(2023), None, Thresholds::Doj2010)
+    let e = engine(&ds)
+        .query()
+        .stage_concentration("unobtainium", &st, y(2023), None, Thresholds::Doj2010)
         .unwrap_err();
     assert!(matches!(e, AnalysisError::UnknownMineral(_)));
-    let e =
-        stage_concentration(&ds, "lithium", &st, y(2019), None, Thresholds::Doj2010).unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .stage_concentration("lithium", &st, y(2019), None, Thresholds::Doj2010)
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::NoFigures(_)));
-    let e = stage_concentration(
-        &ds,
-        "lithium",
-        &st,
-        y(2023),
-        Some("nope"),
-        Thresholds::Doj2010,
-    )
-    .unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .stage_concentration("lithium", &st, y(2023), Some("nope"), Thresholds::Doj2010)
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::NoFigures(_)));
-    let e = stage_concentration(
-        &ds,
-        "lithium",
-        &Stage::Refining,
-        y(2023),
-        None,
-        Thresholds::Doj2010,
-    )
-    .unwrap_err();
+    let e = engine(&ds)
+        .query()
+        .stage_concentration(
+            "lithium",
+            &Stage::Refining,
+            y(2023),
+            None,
+            Thresholds::Doj2010,
+        )
+        .unwrap_err();
     assert!(matches!(e, AnalysisError::NoFigures(_)));
 }
 
@@ -290,7 +313,10 @@ fn a_source_with_only_withheld_figures_is_skipped_in_the_trend_with_a_reason() {
         Evidence::StatisticalReport,
         "zz-withheld",
     ));
-    let t = concentration_trend(&ds, "lithium", &Stage::Mining, Thresholds::Doj2023).unwrap();
+    let t = engine(&ds)
+        .query()
+        .concentration_trend("lithium", &Stage::Mining, Thresholds::Doj2023)
+        .unwrap();
     let keys: Vec<(u16, &str)> = t
         .points
         .iter()
@@ -308,6 +334,12 @@ fn a_source_with_only_withheld_figures_is_skipped_in_the_trend_with_a_reason() {
     );
     assert_eq!(t.skipped.len(), 1);
     assert_eq!(t.skipped[0].source.as_str(), "zz-withheld");
+    assert_eq!(t.skipped[0].year, y(2024));
+    assert!(
+        matches!(t.skipped[0].reason, AnalysisError::NoFigures(_)),
+        "{:?}",
+        t.skipped[0].reason
+    );
     // 2024 usgs: 88,000 and 49,000 only, no world row: sum of listed.
     let p = &t.points[4];
     assert_eq!(p.denominator, Denominator::SumOfListed);

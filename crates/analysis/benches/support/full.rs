@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use derisk_analysis::criticality::EuSrParams;
-use derisk_analysis::{GovernanceGap, Importer, Indexed, Thresholds};
+use derisk_analysis::{Engine, GovernanceGap, Importer, Thresholds};
 use derisk_data::{baci, CountryResolver, ImportContext, ImportOptions};
 use derisk_model::{CountryCode, Dataset, ImportReport, Stage, TradeTable};
 use std::collections::BTreeSet;
@@ -69,16 +69,21 @@ pub fn importers(ds: &Dataset) -> Vec<Importer> {
 /// production; dependence, EU supply risk and GeoPolRisk (mining) for every mineral with HS
 /// carriers × trade year × importer. Returns the number of answers (errors are answers
 /// too: "no figures" is a valid outcome), so the work cannot be optimised away.
-pub fn all_metrics(ix: &Indexed, importers: &[Importer], params: &EuSrParams) -> usize {
+///
+/// One query per mineral for the production metrics and one per mineral × trade year for
+/// the importers' metrics, as a request would: each building block (a stage's shares, an
+/// importer's flows) is computed once within it and reused by the metrics that need it.
+pub fn all_metrics(engine: &Engine, importers: &[Importer], params: &EuSrParams) -> usize {
     let mut n = 0;
-    for m in &ix.ds.minerals {
+    for m in engine.minerals() {
         let id = m.id.as_str();
-        for stage in ix.production.stages(id) {
-            for year in ix.production.years(id, &stage) {
-                n += ix
+        let q = engine.query();
+        for stage in engine.production().stages(id) {
+            for year in engine.production().years(id, &stage) {
+                n += q
                     .stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
                     .is_ok() as usize;
-                n += ix
+                n += q
                     .disruption_potential(id, &stage, year, None, GovernanceGap::Midpoint)
                     .is_ok() as usize;
             }
@@ -86,18 +91,13 @@ pub fn all_metrics(ix: &Indexed, importers: &[Importer], params: &EuSrParams) ->
         if m.hs.is_empty() {
             continue;
         }
-        for year in ix.trade.years() {
+        for year in engine.trade().years() {
+            let q = engine.query();
             for imp in importers {
-                n += black_box(ix.dependence(imp, id, year, None, None)).is_ok() as usize;
-                n += black_box(ix.eu_supply_risk(imp, id, year, params)).is_ok() as usize;
-                n += black_box(ix.geopolrisk(
-                    imp,
-                    id,
-                    &Stage::Mining,
-                    year,
-                    GovernanceGap::Midpoint,
-                ))
-                .is_ok() as usize;
+                n += black_box(q.dependence(imp, id, year, None, None)).is_ok() as usize;
+                n += black_box(q.eu_supply_risk(imp, id, year, params)).is_ok() as usize;
+                n += black_box(q.geopolrisk(imp, id, &Stage::Mining, year, GovernanceGap::Midpoint))
+                    .is_ok() as usize;
             }
         }
     }
@@ -144,7 +144,7 @@ pub struct DepRow {
 /// excluded) for every mineral × trade year × importer. Uses the public API, so derisk
 /// also computes what the peer does not (exports, net import reliance, transit hubs).
 /// Rows: concentrations that succeed; dependences with any import or intra-group flow.
-pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<DepRow>) {
+pub fn peer_scope(engine: &Engine, importers: &[Importer]) -> (Vec<ConcRow>, Vec<DepRow>) {
     let mut conc = Vec::new();
     let mut dep = Vec::new();
     // Countries come out of the one-pass profiles; groups are passed explicitly.
@@ -153,11 +153,12 @@ pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<De
         .filter(|i| CountryCode::try_from(i.label.as_str()).is_err())
         .cloned()
         .collect();
-    for m in &ix.ds.minerals {
+    for m in engine.minerals() {
         let id = m.id.as_str();
-        for stage in ix.production.stages(id) {
-            for year in ix.production.years(id, &stage) {
-                let Ok(sc) = ix.stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
+        let q = engine.query();
+        for stage in engine.production().stages(id) {
+            for year in engine.production().years(id, &stage) {
+                let Ok(sc) = q.stage_concentration(id, &stage, year, None, Thresholds::Doj2023)
                 else {
                     continue;
                 };
@@ -179,9 +180,9 @@ pub fn peer_scope(ix: &Indexed, importers: &[Importer]) -> (Vec<ConcRow>, Vec<De
             continue;
         }
         // All importers of the mineral at once: one pass over each year's flows
-        // (`Indexed::import_profiles`, bit-identical to one `dependence` query each).
-        for year in ix.trade.years() {
-            let Ok(profiles) = ix.import_profiles(id, year, None, &groups) else {
+        // (`Query::import_profiles`, bit-identical to one `dependence` query each).
+        for year in engine.trade().years() {
+            let Ok(profiles) = q.import_profiles(id, year, None, &groups) else {
                 continue;
             };
             for p in profiles {

@@ -2,7 +2,7 @@
 //! refining, the importer's dependence and top suppliers, exposure to suppliers with export
 //! restrictions in force, criticality scores, and the biggest risks in plain words.
 //!
-//! Pure composition of the other metrics on an [`Indexed`] dataset. Nothing here fails for
+//! Pure composition of the other metrics on a [`Query`](crate::Query). Nothing here fails for
 //! one mineral's missing data: each part is either a figure or the reason it is absent.
 
 mod risks;

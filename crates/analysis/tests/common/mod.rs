@@ -1,9 +1,10 @@
 //! Small datasets built in code for the analysis tests.
 #![allow(dead_code)]
 
+use derisk_analysis::Engine;
 use derisk_model::{
-    Area, Basis, CountryCode, CountryGroup, DemandRecord, Evidence, ExportRestriction, Flag,
-    GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure,
+    Area, Basis, CountryCode, CountryGroup, Dataset, DemandRecord, Evidence, ExportRestriction,
+    Flag, GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure,
     MeasureType, MembershipStatus, Mineral, MineralForm, MineralId, Observation, Provenance,
     SourceId, Stage, TradeFlow, Unit, Year,
 };
@@ -22,6 +23,11 @@ pub fn hs(v: u32) -> HsCode {
 
 pub fn tonnes() -> Unit {
     Unit::mass(MassUnit::Tonne, Basis::Content)
+}
+
+/// An engine over a copy of `ds` (tests keep their dataset to vary it).
+pub fn engine(ds: &Dataset) -> Engine {
+    Engine::new(ds.clone())
 }
 
 pub fn close(a: f64, b: f64) -> bool {
