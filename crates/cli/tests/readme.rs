@@ -18,9 +18,31 @@ fn readme_commands() -> Vec<Vec<String>> {
         };
         // Drop a trailing comment.
         let cmd = rest.split(" # ").next().unwrap_or(rest).trim();
-        cmds.push(cmd.split_whitespace().map(str::to_string).collect());
+        cmds.push(words(cmd));
     }
     cmds
+}
+
+/// Split a command line as a shell would for the README's simple quoting ("…" only).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
 }
 
 #[test]
