@@ -8,6 +8,7 @@
 
 pub mod brief;
 pub mod concentration;
+pub mod criticality;
 pub mod defaults;
 mod error;
 pub mod meta;
