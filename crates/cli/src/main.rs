@@ -43,6 +43,9 @@ enum Command {
     Brief(commands::brief::BriefArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
+    /// EU supply risk with the EU classification, GeoPolRisk and a USGS-style disruption
+    /// potential for an importer: one mineral in detail, or one row per mineral.
+    Criticality(commands::criticality::CriticalityArgs),
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -56,6 +59,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Brief(args) => commands::brief::run(&service()?, &args, cli.format, out),
         Command::Concentration(args) => {
             commands::concentration::run(&service()?, &args, cli.format, out)
+        }
+        Command::Criticality(args) => {
+            commands::criticality::run(&service()?, &args, cli.format, out)
         }
     }
 }
@@ -75,6 +81,12 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             match e.downcast_ref::<ServiceError>() {
                 Some(s) if s.is_usage() => ExitCode::from(2),
+                _ if e
+                    .downcast_ref::<commands::criticality::ParamsFileError>()
+                    .is_some() =>
+                {
+                    ExitCode::from(2)
+                }
                 _ => ExitCode::FAILURE,
             }
         }

@@ -1,2 +1,3 @@
 pub mod brief;
 pub mod concentration;
+pub mod criticality;
