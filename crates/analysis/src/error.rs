@@ -5,10 +5,12 @@ use thiserror::Error;
 /// Input the analysis cannot compute on. Valid bad news (a 100 % dependence, a net exporter,
 /// an unknown production figure) is never an error: it is part of the answer.
 ///
-/// It serialises (tagged by `error`) so that a response can say why a part is missing as a
-/// typed value, not as a sentence.
+/// It serialises (tagged by `error`, its fields under `detail`) so that a response can say
+/// why a part is missing as a typed value, not as a sentence. The tag and the fields are
+/// adjacent, not merged: several variants carry a single string, which an internally
+/// tagged enum cannot serialise.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum AnalysisError {
     /// A number is NaN, infinite, negative or otherwise outside what the metric accepts.
     #[error("invalid {what}: {value} (expected {expected})")]
