@@ -8,6 +8,7 @@ mod assess;
 mod classify;
 mod gaps;
 mod one;
+mod overrides;
 mod params;
 mod rows;
 mod summary;
@@ -16,9 +17,8 @@ pub use assess::{ByStage, ImputedGovernance, StageOutcome, Unavailable};
 pub use classify::{ClassificationBasis, EuClassification, EI_THRESHOLD, EU_RULE, SR_THRESHOLD};
 pub use gaps::{GapKind, GapReason, IndicatorGap};
 pub use one::CriticalityResponse;
-pub use params::{
-    check_override, OverrideError, OverrideField, ParamOrigin, ParamOverride, ParameterOrigins,
-};
+pub use overrides::{check_override, OverrideError, OverrideField, ParamOverride};
+pub use params::{ParamOrigin, ParameterOrigins};
 pub use rows::{Indicator, IndicatorRow};
 pub use summary::{CriticalitySummaryResponse, MineralCriticality, SummaryRow};
 

@@ -114,7 +114,7 @@ pub fn read(engine: &Engine, path: &Path) -> Result<Overrides, ParamsFileError> 
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().chars().next() == Some('{');
+        || text.trim_start().as_bytes().first() == Some(&b'{');
     if is_json {
         reader.json(&text)
     } else {
