@@ -55,6 +55,9 @@ enum Command {
     /// Import dependence of a country or group: suppliers' shares, import HHI, net import
     /// reliance, transit hubs; a summary over minerals, or every importer of a mineral.
     Dependence(commands::dependence::DependenceArgs),
+    /// EU supply risk with the EU classification, GeoPolRisk and a USGS-style disruption
+    /// potential for an importer: one mineral in detail, or one row per mineral.
+    Criticality(commands::criticality::CriticalityArgs),
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -74,6 +77,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Minerals => commands::minerals::run(&service()?, cli.format, out),
         Command::Production(args) => commands::production::run(&service()?, &args, cli.format, out),
         Command::Dependence(args) => commands::dependence::run(&service()?, &args, cli.format, out),
+        Command::Criticality(args) => {
+            commands::criticality::run(&service()?, &args, cli.format, out)
+        }
     }
 }
 
@@ -92,6 +98,12 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             match e.downcast_ref::<ServiceError>() {
                 Some(s) if s.is_usage() => ExitCode::from(2),
+                _ if e
+                    .downcast_ref::<commands::criticality::ParamsFileError>()
+                    .is_some() =>
+                {
+                    ExitCode::from(2)
+                }
                 _ => ExitCode::FAILURE,
             }
         }

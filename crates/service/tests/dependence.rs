@@ -490,3 +490,36 @@ fn every_response_round_trips_through_json() {
     );
     round_trip(&req);
 }
+
+#[test]
+fn every_row_of_all_importers_equals_the_single_importer_answer() {
+    let s = service();
+    let all = s
+        .all_importers(&AllImportersRequest {
+            year: Some(2023),
+            ..AllImportersRequest::new("lithium")
+        })
+        .unwrap();
+    assert!(all.rows.len() > 50, "{} importers", all.rows.len());
+    for row in &all.rows {
+        let one = detail(&row.importer, "lithium", Some(2023));
+        let imports = &one.dependence.imports;
+        // Bit-identical: the one-pass profiles visit flows in the single query's order.
+        assert_eq!(row.value_kusd, imports.value_kusd, "{}", row.importer);
+        assert_eq!(row.contained_t, imports.contained_t, "{}", row.importer);
+        assert_eq!(row.import_hhi, imports.hhi_quantity, "{}", row.importer);
+        assert_eq!(row.import_hhi_value, imports.hhi_value, "{}", row.importer);
+        assert_eq!(row.suppliers, imports.partners.len(), "{}", row.importer);
+        assert_eq!(
+            row.largest_supplier,
+            one.largest_supplier.as_ref().map(|l| l.country),
+            "{}",
+            row.importer
+        );
+        assert_eq!(
+            row.intra_group_flows, one.dependence.intra_group.flows,
+            "{}",
+            row.importer
+        );
+    }
+}

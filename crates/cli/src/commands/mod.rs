@@ -1,5 +1,6 @@
 pub mod brief;
 pub mod concentration;
+pub mod criticality;
 pub mod data;
 pub mod dependence;
 pub mod groups;

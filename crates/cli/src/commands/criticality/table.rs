@@ -1,0 +1,262 @@
+//! The tables of `derisk criticality`: one mineral's indicators by stage with their inputs,
+//! or one row per mineral; long reasons as footnotes.
+
+use crate::render::{self, number, paragraph, pct, Footnotes};
+use anyhow::Result;
+use derisk_service::criticality::{
+    ClassificationBasis, CriticalityResponse, CriticalitySummaryResponse, ImputedGovernance,
+    Indicator, IndicatorRow, ParamOrigin,
+};
+use derisk_service::defaults::YearBasis;
+use derisk_service::meta::Attribution;
+use std::io::Write;
+
+fn year_words(b: YearBasis) -> &'static str {
+    match b {
+        YearBasis::Requested => "year requested",
+        _ => "latest year in the trade table; --year to choose",
+    }
+}
+
+fn origin_words(o: ParamOrigin) -> &'static str {
+    match o {
+        ParamOrigin::Default => "default",
+        ParamOrigin::Request => "flag",
+        ParamOrigin::Override => "--params",
+    }
+}
+
+fn critical_words(c: Option<bool>) -> &'static str {
+    match c {
+        Some(true) => "critical",
+        Some(false) => "not critical",
+        None => "undecided",
+    }
+}
+
+fn basis_words(b: ClassificationBasis) -> &'static str {
+    match b {
+        ClassificationBasis::BothThresholdsMet => "SR ≥ 1 and EI ≥ 2.8",
+        ClassificationBasis::SrBelowThreshold => "SR < 1",
+        ClassificationBasis::EiBelowThreshold => "SR ≥ 1 but EI < 2.8",
+        ClassificationBasis::EiNotGiven => "SR ≥ 1; give EI with --ei or --params to decide",
+        ClassificationBasis::SrUnknown => "no EU SR at either stage",
+    }
+}
+
+/// The inputs of one row, compactly.
+fn inputs(r: &IndicatorRow) -> String {
+    let n = number;
+    let source = r.source.as_ref().map_or(String::new(), |s| s.to_string());
+    match r.indicator {
+        Indicator::EuSr if r.value.is_some() => format!(
+            "HHI_WGI,t global {} ({source}), sourcing {}; IR {} (used {}); EoL-RIR {}; SI_SR {}",
+            n(r.hhi_wgi_t_global),
+            n(r.hhi_wgi_t_sourcing),
+            n(r.import_reliance),
+            n(r.import_reliance_used),
+            n(r.eol_rir),
+            n(r.si_sr)
+        ),
+        Indicator::Geopolrisk if r.value.is_some() => format!(
+            "HHI {} ({source}) × import risk {}; imports {} t, production {} t contained",
+            n(r.hhi),
+            n(r.import_risk),
+            n(r.imports_t),
+            n(r.domestic_production_t)
+        ),
+        Indicator::DisruptionPotential if r.value.is_some() => format!(
+            "{} producers ({source}); unlisted share {}",
+            r.producers.unwrap_or(0),
+            pct(r.unlisted_share)
+        ),
+        _ if r.source.is_some() => format!("world shares from {source}"),
+        _ => String::new(),
+    }
+}
+
+pub fn detail(out: &mut dyn Write, r: &CriticalityResponse) -> Result<()> {
+    paragraph(
+        out,
+        &format!(
+            "{} criticality for {} ({}), {} ({})",
+            r.mineral.name,
+            r.importer.name,
+            r.importer.label,
+            r.year,
+            year_words(r.year_basis)
+        ),
+    )?;
+    let mut notes = Footnotes::default();
+    let mut t = render::table(
+        ["indicator", "stage", "value", "upper bound", "inputs"]
+            .map(String::from)
+            .to_vec(),
+    );
+    for row in &r.rows {
+        let mut value = number(row.value);
+        if row.kept == Some(true) {
+            value.push_str(" (kept)");
+        }
+        if let Some(reason) = &row.reason {
+            value = format!("{value} {}", notes.mark(reason.clone()));
+        }
+        t.add_row(vec![
+            row.indicator.to_string(),
+            row.stage.to_string(),
+            value,
+            row.value_upper.map_or(String::new(), |u| number(Some(u))),
+            inputs(row),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    notes.write(out)?;
+    let c = &r.eu_classification;
+    paragraph(
+        out,
+        &format!(
+            "EU classification: {} (SR {}, EI {}: {}). Rule: {}.",
+            critical_words(c.critical),
+            number(c.sr),
+            c.ei.map_or("not given".into(), |e| number(Some(e))),
+            basis_words(c.basis),
+            c.rule
+        ),
+    )?;
+    let p = &r.eu_sr.params;
+    let o = &r.parameters;
+    paragraph(
+        out,
+        &format!(
+            "EU SR parameters: SI_SR {} ({}), EoL-RIR {} ({}), t agreement {} ({}), {} \
+             trade-agreement partners ({}), EI {} ({}).",
+            number(Some(p.si_sr())),
+            origin_words(o.si_sr),
+            number(Some(r.eu_sr.eol_rir)),
+            r.eu_sr.eol_rir_basis,
+            number(Some(p.t_agreement())),
+            origin_words(o.t_agreement),
+            p.trade_agreement_partners().len(),
+            origin_words(o.trade_agreement_partners),
+            c.ei.map_or("not given".into(), |e| number(Some(e))),
+            origin_words(o.ei)
+        ),
+    )?;
+    paragraph(out, &format!("Governance: {}.", r.governance_gap.meaning))?;
+    if let Some(line) = imputed_line(&r.imputed_governance) {
+        paragraph(out, &line)?;
+    }
+    paragraph(
+        out,
+        &format!(
+            "Units: {}; {}; {}.",
+            r.units.eu_sr, r.units.geopolrisk, r.units.disruption_potential
+        ),
+    )?;
+    paragraph(
+        out,
+        &format!(
+            "Methods: EU SR — {}. GeoPolRisk — {}. Disruption potential — {}.",
+            r.citations.eu_sr, r.citations.geopolrisk, r.citations.disruption_potential
+        ),
+    )?;
+    sources(out, &r.attribution)
+}
+
+fn imputed_line(i: &ImputedGovernance) -> Option<String> {
+    let parts: Vec<String> = [
+        ("EU SR", &i.eu_sr),
+        ("GeoPolRisk", &i.geopolrisk),
+        ("disruption potential", &i.disruption_potential),
+    ]
+    .iter()
+    .filter(|(_, cs)| !cs.is_empty())
+    .map(|(m, cs)| {
+        let cs: Vec<String> = cs.iter().map(|c| c.to_string()).collect();
+        format!("{m}: {}", cs.join(" "))
+    })
+    .collect();
+    (!parts.is_empty()).then(|| format!("Governance imputed for {}.", parts.join("; ")))
+}
+
+fn sources(out: &mut dyn Write, attribution: &[Attribution]) -> Result<()> {
+    let s: Vec<String> = attribution
+        .iter()
+        .map(|a| format!("{}: {}", a.source, a.attribution))
+        .collect();
+    paragraph(out, &format!("Sources: {}", s.join("; ")))
+}
+
+pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()> {
+    paragraph(
+        out,
+        &format!(
+            "Criticality by mineral for {} ({}), {} ({})",
+            r.importer.name,
+            r.importer.label,
+            r.year,
+            year_words(r.year_basis)
+        ),
+    )?;
+    let mut notes = Footnotes::default();
+    let mut t = render::table(
+        [
+            "mineral",
+            "EU SR",
+            "EI",
+            "EU critical",
+            "GPRS mining",
+            "GPRS refining",
+            "DP mining",
+            "DP refining",
+            "notes",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for m in &r.minerals {
+        let eu = match (&m.eu_sr, &m.eu_sr_stage) {
+            (Some(v), Some(s)) => format!("{} ({s})", number(Some(*v))),
+            (v, _) => number(*v),
+        };
+        // One footnote per mineral: its gaps, then its imputed countries.
+        let mut why: Vec<String> = m.gaps.iter().map(|g| g.to_string()).collect();
+        let imputed: Vec<String> = m
+            .imputed_governance
+            .all()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        if !imputed.is_empty() {
+            why.push(format!("governance imputed for {}", imputed.join(" ")));
+        }
+        let mark = if why.is_empty() {
+            String::new()
+        } else {
+            notes.mark(why.join("; "))
+        };
+        t.add_row(vec![
+            m.mineral.id.clone(),
+            eu,
+            number(m.ei),
+            critical_words(m.critical).to_string(),
+            number(m.geopolrisk_mining),
+            number(m.geopolrisk_refining),
+            number(m.dp_mining),
+            number(m.dp_refining),
+            mark,
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    notes.write(out)?;
+    paragraph(
+        out,
+        &format!(
+            "EU SR (stage kept: the higher), EU classification ({}), GPRS = GeoPolRisk (0–1), \
+             DP = USGS-style disruption potential (0–1). Governance: {}. Details per stage, \
+             inputs and citations: --mineral M; every figure: --format json.",
+            r.classification_rule, r.governance_gap.meaning
+        ),
+    )?;
+    sources(out, &r.attribution)
+}
