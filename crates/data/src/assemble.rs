@@ -4,7 +4,7 @@
 //! writes the snapshot; a test proves it reproduces the committed snapshot.
 
 use crate::commodities::CommodityMap;
-use crate::error::{ImportError, Result};
+use crate::error::{ImportError, RawDirProblem, Result};
 use crate::{baci, countries, iea, processing, reference, trade_inference, usgs, wgi, wmd};
 use crate::{CountryResolver, ImportContext, ImportOptions, Imported};
 use derisk_model::{Dataset, Evidence, Measure, Observation, Stage, Year};
@@ -26,6 +26,50 @@ pub mod layout {
     pub const BACI_CRITICAL: &str = "baci/hs92_critical_minerals_2017_2024.csv";
     pub const WGI_WIDE: &str = "wgi/WGIData_1996_2022.csv";
     pub const WGI_PV: &str = "wgi/political_stability_pv_1996_2024.csv";
+
+    /// Every file [`build_from_dir`](super::build_from_dir) reads, in the order it reads them.
+    pub const ALL: [&str; 13] = [
+        ISO,
+        WORLD_COUNTRIES,
+        COMMODITY_MAP,
+        crate::usgs::RAW_PATH,
+        crate::wmd::RAW_PATH,
+        IEA_WORKBOOK,
+        IEA_EXTRACT,
+        BLEECAM_REE,
+        BLEECAM_GA,
+        EU_SHARES,
+        BACI_CRITICAL,
+        WGI_WIDE,
+        WGI_PV,
+    ];
+}
+
+/// Check that `dir` is a directory holding every file in [`layout::ALL`]; if not, the
+/// error says what is wrong and lists what a raw data directory must contain.
+pub fn check_dir(dir: &Path) -> Result<()> {
+    let label = dir.display().to_string();
+    let problem = match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawDirProblem::NotFound,
+        Err(e) => return Err(ImportError::io(&label, e)),
+        Ok(m) if !m.is_dir() => RawDirProblem::NotADirectory,
+        Ok(_) => {
+            let missing: Vec<String> = layout::ALL
+                .iter()
+                .filter(|rel| !dir.join(rel).is_file())
+                .map(|rel| rel.to_string())
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            RawDirProblem::Missing(missing)
+        }
+    };
+    Err(ImportError::RawDataDir {
+        dir: label,
+        problem,
+        expected: layout::ALL.iter().map(|p| p.to_string()).collect(),
+    })
 }
 
 fn open(dir: &Path, rel: &str) -> Result<(String, BufReader<File>)> {
@@ -36,12 +80,14 @@ fn open(dir: &Path, rel: &str) -> Result<(String, BufReader<File>)> {
 }
 
 /// Build the dataset from `dir`. `step` is called with a short description before each
-/// import, for progress display.
+/// import, for progress display. A missing directory, or one without every file of
+/// [`layout::ALL`], is an [`ImportError::RawDataDir`] before anything is read.
 pub fn build_from_dir(
     dir: &Path,
     options: &ImportOptions,
     step: &mut dyn FnMut(&str),
 ) -> Result<Dataset> {
+    check_dir(dir)?;
     step("countries");
     let (label, iso) = open(dir, layout::ISO)?;
     let (resolver, mut country_list) = CountryResolver::from_iso_list(&label, iso)?;

@@ -5,7 +5,7 @@
 use crate::error::{ImportError, Result, UnknownName};
 use crate::table::CsvTable;
 use derisk_model::{Country, CountryCode};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
 /// Project-authored aliases: spellings used by sources → ISO3 code.
@@ -15,6 +15,9 @@ pub const ALIASES_FILE: &str = "data/reference/country_aliases.csv";
 /// lacks (Netherlands Antilles, Serbia and Montenegro, BACI's Southern African Customs Union).
 pub const EXTRA_CSV: &str = include_str!("../../../data/reference/extra_territories.csv");
 pub const EXTRA_FILE: &str = "data/reference/extra_territories.csv";
+
+/// Normalised alternative name → the countries that give it.
+type Alternatives = BTreeMap<String, BTreeSet<CountryCode>>;
 
 /// Resolves country names and codes to [`CountryCode`]s.
 #[derive(Clone, Debug, Default)]
@@ -66,8 +69,7 @@ impl CountryResolver {
         let mut first_line: HashMap<CountryCode, u64> = HashMap::new();
         // Alternative names shared by two countries ("Congo") resolve to neither: such a
         // name must be spelled out through an explicit alias.
-        let mut alternatives: BTreeMap<String, std::collections::BTreeSet<CountryCode>> =
-            BTreeMap::new();
+        let mut alternatives = Alternatives::new();
         t.for_each(|row| {
             let code = row.country_code("alpha3")?;
             if let Some(first) = first_line.insert(code, row.line) {
@@ -116,14 +118,20 @@ impl CountryResolver {
             });
             Ok(())
         })?;
-        for (name, codes) in alternatives {
-            if let (1, Some(code)) = (codes.len(), codes.first()) {
-                r.by_name.entry(name).or_insert(*code);
-            }
-        }
+        r.add_alternatives(alternatives);
         r.add_extra_territories(&mut countries)?;
         r.add_aliases(ALIASES_FILE, ALIASES_CSV.as_bytes())?;
         Ok((r, countries))
+    }
+
+    /// Index alternative names that belong to exactly one country, without displacing a
+    /// country's own name; a name shared by two countries ("Congo") resolves to neither.
+    fn add_alternatives(&mut self, alternatives: Alternatives) {
+        for (name, codes) in alternatives {
+            if let (1, Some(code)) = (codes.len(), codes.first()) {
+                self.by_name.entry(name).or_insert(*code);
+            }
+        }
     }
 
     /// Add the territories of [`EXTRA_CSV`] that the list does not already have.
@@ -157,13 +165,23 @@ impl CountryResolver {
     }
 
     /// Build from a dataset's country table plus the embedded aliases, so files can be
-    /// imported at run time without the raw ISO list.
+    /// imported at run time without the raw ISO list. Names resolve as with
+    /// [`from_iso_list`](Self::from_iso_list): own names, alternative names that belong to
+    /// one country only, then the aliases.
     pub fn from_countries(countries: &[Country]) -> Result<CountryResolver> {
         let mut r = CountryResolver::default();
+        let mut alternatives = Alternatives::new();
         for c in countries {
             r.codes.insert(c.code, ());
             r.by_name.insert(normalise(&c.name), c.code);
+            for alt in &c.alt_names {
+                alternatives
+                    .entry(normalise(alt))
+                    .or_default()
+                    .insert(c.code);
+            }
         }
+        r.add_alternatives(alternatives);
         r.add_aliases(ALIASES_FILE, ALIASES_CSV.as_bytes())?;
         Ok(r)
     }

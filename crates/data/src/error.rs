@@ -26,7 +26,9 @@ pub struct UnknownName {
 /// applies the line, field, value and what was expected.
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("{file}: cannot read: {source}")]
+    /// The OS error is the [`source`](std::error::Error::source), not part of this
+    /// message, so that a chain of causes prints it once.
+    #[error("{file}: cannot read")]
     Io {
         file: String,
         #[source]
@@ -66,6 +68,54 @@ pub enum ImportError {
     Format { file: String, message: String },
     #[error("snapshot: {0}")]
     Snapshot(String),
+    /// A directory given as raw data is missing or lacks files the build reads.
+    #[error("{dir}: {}", format_raw_dir(.problem, .expected))]
+    RawDataDir {
+        dir: String,
+        problem: RawDirProblem,
+        /// Every file the build reads, relative to the directory.
+        expected: Vec<String>,
+    },
+}
+
+/// What is wrong with a directory given as raw data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawDirProblem {
+    /// Nothing exists at that path.
+    NotFound,
+    /// The path exists but is not a directory.
+    NotADirectory,
+    /// The directory lacks these files (relative to it; at least one).
+    Missing(Vec<String>),
+}
+
+/// The problem, then what a raw data directory must contain, grouped by sub-folder:
+/// `countries/ (iso3166_countries.csv, …), usgs/ (…)`.
+fn format_raw_dir(problem: &RawDirProblem, expected: &[String]) -> String {
+    let problem = match problem {
+        RawDirProblem::NotFound => "no such directory".to_string(),
+        RawDirProblem::NotADirectory => "not a directory".to_string(),
+        RawDirProblem::Missing(m) if m.len() == expected.len() => {
+            "none of the raw data files is there".to_string()
+        }
+        RawDirProblem::Missing(m) => format!("missing {}", m.join(", ")),
+    };
+    let mut folders: Vec<(&str, Vec<&str>)> = Vec::new();
+    for path in expected {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        match folders.iter_mut().find(|(f, _)| *f == folder) {
+            Some((_, names)) => names.push(name),
+            None => folders.push((folder, vec![name])),
+        }
+    }
+    let layout: Vec<String> = folders
+        .iter()
+        .map(|(folder, names)| format!("{folder}/ ({})", names.join(", ")))
+        .collect();
+    format!(
+        "{problem}; a raw data directory must contain {}",
+        layout.join(", ")
+    )
 }
 
 fn format_unknown(names: &[UnknownName]) -> String {

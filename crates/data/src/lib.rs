@@ -24,7 +24,7 @@ pub mod wgi;
 pub mod wmd;
 
 pub use countries::CountryResolver;
-pub use error::{ImportError, Result};
+pub use error::{ImportError, RawDirProblem, Result};
 
 use derisk_model::{DemandRecord, ImportReport, Mineral, Observation};
 

@@ -59,8 +59,3 @@ pub fn embedded() -> Result<Dataset> {
     }
     decode(EMBEDDED)
 }
-
-/// Size in bytes of the embedded snapshot (compressed).
-pub fn embedded_size() -> usize {
-    EMBEDDED.len()
-}

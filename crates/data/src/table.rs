@@ -53,35 +53,6 @@ impl<R: Read> CsvTable<R> {
         })
     }
 
-    pub fn with_tabs(file: &str, input: R) -> Result<CsvTable<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(b'\t')
-            .has_headers(true)
-            .flexible(true)
-            .quoting(false)
-            .from_reader(input);
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_error(file, e))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let columns = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.clone(), i))
-            .collect();
-        // After the header the reader sits on line 2; csv reports 1 for CRLF files.
-        let line_offset = 2u64.saturating_sub(reader.position().line());
-        Ok(CsvTable {
-            file: file.to_string(),
-            reader,
-            columns,
-            header,
-            line_offset,
-        })
-    }
-
     /// Fail unless every named column is present.
     pub fn require(&self, names: &[&str]) -> Result<()> {
         for n in names {

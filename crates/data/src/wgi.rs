@@ -1,11 +1,10 @@
-//! Worldwide Governance Indicators (World Bank; Kaufmann & Kraay), three shapes:
+//! Worldwide Governance Indicators (World Bank; Kaufmann & Kraay), two shapes:
 //!
 //! - the official bulk file `WGIData_*.csv`: wide, one row per (economy, indicator), one
 //!   column per year;
-//! - a long form with the six estimates per (economy, year);
 //! - a Political Stability file (PV only) that runs two years further, through 2024.
 //!
-//! All three become [`GovernanceRecord`]s sorted by (country, year, dimension). A missing
+//! Both become [`GovernanceRecord`]s sorted by (country, year, dimension). A missing
 //! cell (empty, `#N/A`, `..`, `None`) produces no record and is counted: a missing
 //! governance score is never read as zero.
 
@@ -18,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
-/// Source slug of the WGI 2023 release (data through 2022): wide and long files.
+/// Source slug of the WGI 2023 release (data through 2022), the bulk file.
 pub const SOURCE: &str = "wgi-2023";
 /// Source slug of the Political Stability series through 2024.
 pub const SOURCE_PV: &str = "wgi-pv-2024";
@@ -286,83 +285,6 @@ pub fn read_wgi_wide_path(
     read_wgi_wide(&label, f, ctx)
 }
 
-/// Read the long form (`iso3, country, year, VA_est … CC_est, mean6_est`): the same
-/// estimates as the bulk file without standard errors or ranks. `mean6_est` is derived and
-/// not imported. A repeated (iso3, year) is a [`ImportError::Duplicate`].
-pub fn read_wgi_long<R: Read>(
-    file: &str,
-    input: R,
-    ctx: &ImportContext,
-) -> Result<(Vec<GovernanceRecord>, ImportReport)> {
-    let mut t = CsvTable::new(file, input)?;
-    let columns: Vec<(GovernanceDimension, String)> = GovernanceDimension::ALL
-        .iter()
-        .map(|d| (*d, format!("{}_est", d.code())))
-        .collect();
-    let mut required = vec!["iso3", "country", "year"];
-    required.extend(columns.iter().map(|(_, c)| c.as_str()));
-    t.require(&required)?;
-    let mut report = ImportReport::new(SOURCE, file);
-    let mut unknown = UnknownNames::default();
-    let mut seen: HashMap<(CountryCode, Year), u64> = HashMap::new();
-    let mut cells = Cells::default();
-    let mut records = Vec::new();
-    t.for_each(|row| {
-        report.rows_read += 1;
-        let year = row.year("year")?;
-        let values = columns
-            .iter()
-            .map(|(d, c)| Ok((*d, checked(row, c, Kind::Estimate)?)))
-            .collect::<Result<Vec<_>>>()?;
-        let Some(code) = country(ctx, row, "iso3", &mut unknown, &mut report)? else {
-            return Ok(());
-        };
-        if let Some(first) = seen.insert((code, year), row.line) {
-            return Err(ImportError::Duplicate {
-                file: file.to_string(),
-                line: row.line,
-                key: format!("{code} {year}"),
-                first_line: first,
-            });
-        }
-        if values.iter().all(|(_, v)| v.is_none()) {
-            report.skip("no estimate in any dimension for that year");
-            return Ok(());
-        }
-        report.rows_kept += 1;
-        for (dimension, v) in values {
-            match v {
-                Some(estimate) => records.push(GovernanceRecord {
-                    country: code,
-                    year,
-                    dimension,
-                    estimate,
-                    std_err: None,
-                    percentile_rank: None,
-                }),
-                None => cells.empty_estimates += 1,
-            }
-        }
-        Ok(())
-    })?;
-    unknown.into_result(file)?;
-    note_cells(&mut report, &cells);
-    report
-        .notes
-        .push("mean6_est not imported: derisk computes its own aggregates".into());
-    sort(&mut records);
-    Ok((records, report))
-}
-
-/// [`read_wgi_long`] on a file path.
-pub fn read_wgi_long_path(
-    path: &Path,
-    ctx: &ImportContext,
-) -> Result<(Vec<GovernanceRecord>, ImportReport)> {
-    let (label, f) = open(path)?;
-    read_wgi_long(&label, f, ctx)
-}
-
 /// Read the Political Stability file (`iso3, country, un_m49, year, estimate, std_err,
 /// num_sources, percentile_rank, …`), PV records through 2024 with standard error and
 /// percentile rank. Rows of the codes in [`PV_MISATTRIBUTED`] are not kept, with the
@@ -441,59 +363,4 @@ pub fn read_political_stability_path(
 ) -> Result<(Vec<GovernanceRecord>, ImportReport)> {
     let (label, f) = open(path)?;
     read_political_stability(&label, f, ctx)
-}
-
-/// An estimate that two sources give differently.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Mismatch {
-    pub country: CountryCode,
-    pub year: Year,
-    pub dimension: GovernanceDimension,
-    pub first: f64,
-    pub second: f64,
-}
-
-/// How two sets of governance records relate on their estimates.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Comparison {
-    /// Keys (country, year, dimension) present in both.
-    pub both: usize,
-    pub only_first: usize,
-    pub only_second: usize,
-    /// Keys present in both whose estimates differ by more than the tolerance.
-    pub mismatches: Vec<Mismatch>,
-}
-
-/// Compare the estimates of two record sets key by key, e.g. the bulk file against the
-/// long form (which should agree exactly) or against the Political Stability file (which
-/// should agree to float precision on the years they share). Used to check that two
-/// releases can be spliced.
-pub fn compare_estimates(
-    first: &[GovernanceRecord],
-    second: &[GovernanceRecord],
-    tolerance: f64,
-) -> Comparison {
-    let key = |r: &GovernanceRecord| (r.country, r.year, r.dimension);
-    let a: BTreeMap<_, f64> = first.iter().map(|r| (key(r), r.estimate)).collect();
-    let b: BTreeMap<_, f64> = second.iter().map(|r| (key(r), r.estimate)).collect();
-    let mut cmp = Comparison::default();
-    for (k, x) in &a {
-        match b.get(k) {
-            None => cmp.only_first += 1,
-            Some(y) => {
-                cmp.both += 1;
-                if (x - y).abs() > tolerance {
-                    cmp.mismatches.push(Mismatch {
-                        country: k.0,
-                        year: k.1,
-                        dimension: k.2,
-                        first: *x,
-                        second: *y,
-                    });
-                }
-            }
-        }
-    }
-    cmp.only_second = b.keys().filter(|k| !a.contains_key(k)).count();
-    cmp
 }

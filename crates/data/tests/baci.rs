@@ -311,8 +311,9 @@ fn empty_input_is_an_error_not_a_panic() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_critical_minerals_file_loads_every_row() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let resolver = real_resolver(&raw);
     let options = ImportOptions::default();
     let ctx = ImportContext {
@@ -333,8 +334,9 @@ fn real_critical_minerals_file_loads_every_row() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_full_history_loads() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let resolver = real_resolver(&raw);
     let path = raw.join("baci/hs92_raw_materials_1995_2024.csv.gz");
     // BACI's historical reporting units (Southern African Customs Union to 1999, Serbia and

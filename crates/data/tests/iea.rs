@@ -319,8 +319,9 @@ fn top3(im: &Imported, mineral: &str, stage: &Stage, year: u16, as_iea: bool) ->
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_workbook_and_extract_counts() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let (w, e) = real(&raw);
     for im in [&w, &e] {
         eprintln!(
@@ -389,8 +390,9 @@ fn real_workbook_and_extract_counts() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_shares_match_the_share_table() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let (w, e) = real(&raw);
     let mut r =
         csv::Reader::from_path(raw.join("iea/refining_mining_shares_2023_2024.csv")).unwrap();
@@ -436,8 +438,9 @@ fn real_shares_match_the_share_table() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_refining_concentration_2024() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let (_, e) = real(&raw);
     let r = Stage::Refining;
     let chn = |m: &str| share(&e, m, &r, code("CHN"), 2024).unwrap();

@@ -8,7 +8,7 @@
 use derisk_data::baci::{read_baci, BaciFilter};
 use derisk_data::commodities::CommodityMap;
 use derisk_data::processing::{import_bleecam_capacity, import_eu_factsheet_shares, Alpha2Map};
-use derisk_data::wgi::{read_political_stability, read_wgi_long, read_wgi_wide};
+use derisk_data::wgi::{read_political_stability, read_wgi_wide};
 use derisk_data::{iea, reference, usgs, wmd};
 use derisk_data::{CountryResolver, ImportContext, ImportOptions};
 use derisk_model::Mineral;
@@ -195,7 +195,6 @@ fn all_importers(input: &[u8]) {
     with_contexts(|ctx| {
         let _ = read_baci("fuzz", input, ctx, &BaciFilter::default(), &mut |_| {});
         let _ = read_wgi_wide("fuzz", input, ctx);
-        let _ = read_wgi_long("fuzz", input, ctx);
         let _ = read_political_stability("fuzz", input, ctx);
         let _ = usgs::import("fuzz", input, ctx, &map);
         let _ = wmd::import("fuzz", input, ctx, &map);

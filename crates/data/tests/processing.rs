@@ -282,8 +282,9 @@ fn eu_factsheet_errors() {
 // ---- real files ----------------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_bleecam() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let env = Env::new(false);
     for (file, mineral) in [
         (
@@ -325,8 +326,9 @@ fn real_bleecam() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_eu_factsheet() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let env = Env::new(false);
     let path = raw.join("processing/eu_crm2020_top10_producer_shares.csv");
     let im = import_eu_factsheet_shares_path(&path, &env.ctx()).unwrap();

@@ -1,5 +1,7 @@
 //! Refining shares inferred from exports of refined products.
 
+mod common;
+
 use derisk_data::trade_inference::infer_refining_shares;
 use derisk_model::{
     Area, CountryCode, Evidence, Flag, HsCarrier, HsCode, Measure, Mineral, MineralForm, MineralId,
@@ -208,11 +210,9 @@ fn output_is_sorted_by_mineral_then_area() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_lithium_chemical_exports_2022() {
-    let Some(raw) = std::env::var_os("DERISK_RAW_DATA").map(std::path::PathBuf::from) else {
-        eprintln!("skipped: DERISK_RAW_DATA not set");
-        return;
-    };
+    let raw = common::raw_dir();
     use derisk_data::baci::{read_baci_path, BaciFilter};
     use derisk_data::{CountryResolver, ImportContext, ImportOptions};
     let iso = raw.join("countries/iso3166_countries.csv");

@@ -178,8 +178,9 @@ fn wmd_errors_name_the_field() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_usgs_and_wmd_import_without_rejects() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let resolver = real_resolver(&raw);
     let ids: Vec<String> = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,16 +1,13 @@
-//! WGI importers: bulk (wide), long and Political Stability files, on fixtures and, when
+//! WGI importers: bulk (wide) and Political Stability files, on fixtures and, when
 //! DERISK_RAW_DATA is set, on the real files.
 
 mod common;
 use common::{fixture_resolver, raw_dir, real_resolver};
 
-use derisk_data::wgi::{
-    compare_estimates, read_political_stability_path, read_wgi_long_path, read_wgi_wide_path,
-    PV_MISATTRIBUTED,
-};
+use derisk_data::wgi::{read_political_stability_path, read_wgi_wide_path, PV_MISATTRIBUTED};
 use derisk_data::{CountryResolver, ImportContext, ImportError, ImportOptions};
 use derisk_model::{CountryCode, GovernanceDimension, GovernanceRecord, ImportReport, Year};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/wgi");
@@ -110,24 +107,6 @@ fn wide_keeps_estimates_with_their_error_and_rank() {
 }
 
 #[test]
-fn wide_and_long_fixtures_agree() {
-    let (wide, _) = fixture(read_wgi_wide_path, "wide.csv").unwrap();
-    let (long, report) = fixture(read_wgi_long_path, "long.csv").unwrap();
-    let cmp = compare_estimates(&wide, &long, 0.0);
-    assert_eq!((cmp.both, cmp.only_first, cmp.only_second), (9, 0, 0));
-    assert!(cmp.mismatches.is_empty());
-    assert!(long
-        .iter()
-        .all(|r| r.std_err.is_none() && r.percentile_rank.is_none()));
-    assert_eq!(report.rows_read, 9);
-    assert_eq!(report.rows_kept, 7);
-    assert_eq!(
-        report.not_kept,
-        [("no estimate in any dimension for that year".to_string(), 2)]
-    );
-}
-
-#[test]
 fn wide_rejects_malformed_rows() {
     match fixture(read_wgi_wide_path, "wide_bad_value.csv") {
         Err(ImportError::Field { at, value, .. }) => {
@@ -155,9 +134,9 @@ fn wide_rejects_malformed_rows() {
         fixture(read_wgi_wide_path, "wide_wrong_fields.csv"),
         Err(ImportError::Row { line: 2, .. })
     ));
-    // The long form's header is not a bulk-file header.
+    // The Political Stability file's header is not a bulk-file header.
     assert!(matches!(
-        fixture(read_wgi_wide_path, "long.csv"),
+        fixture(read_wgi_wide_path, "pv.csv"),
         Err(ImportError::MissingColumn { .. })
     ));
 }
@@ -179,17 +158,12 @@ fn unknown_codes_are_listed_together() {
     assert_eq!(records.len(), 3);
     assert_eq!(report.rows_kept, 1);
     assert_eq!(report.not_kept.len(), 2);
-    assert!(matches!(
-        fixture(read_wgi_long_path, "long_unknown.csv"),
-        Err(ImportError::UnknownCountries { .. })
-    ));
 }
 
 #[test]
 fn duplicates_are_errors() {
     for (read, name, lines) in [
         (read_wgi_wide_path as Read, "wide_duplicate.csv", (2, 4)),
-        (read_wgi_long_path, "long_duplicate.csv", (2, 4)),
         (read_political_stability_path, "pv_duplicate.csv", (2, 3)),
     ] {
         match fixture(read, name) {
@@ -233,8 +207,9 @@ fn political_stability_reads_through_2024_and_drops_misattributed_series() {
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_wide_file_gives_214_economies() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let resolver = real_resolver(&raw);
     let path = raw.join("wgi/WGIData_1996_2022.csv");
     // The Netherlands Antilles (dissolved 2010) resolves through the project's table of
@@ -253,33 +228,14 @@ fn real_wide_file_gives_214_economies() {
         (years.len(), years.first(), years.last()),
         (24, Some(&1996), Some(&2022))
     );
-
-    let (long, long_report) = run(
-        read_wgi_long_path,
-        &raw.join("wgi/wgi_estimates_6dims_1996_2022_long.csv"),
-        &resolver,
-        true,
-    )
-    .unwrap();
-    eprintln!("{long_report:?}");
-    let cmp = compare_estimates(&records, &long, 0.0);
-    assert!(
-        cmp.mismatches.is_empty(),
-        "{:?}",
-        &cmp.mismatches[..3.min(cmp.mismatches.len())]
-    );
-    assert_eq!((cmp.only_first, cmp.only_second), (0, 0));
-    assert_eq!(cmp.both, records.len());
-    let pv = |rs: &[GovernanceRecord]| {
-        find(rs, "CHN", 2022, GovernanceDimension::PV).map(|r| r.estimate)
-    };
-    assert_eq!(pv(&records), pv(&long));
-    assert!((pv(&records).unwrap() - -0.441073626279831).abs() < 1e-15);
+    let chn = find(&records, "CHN", 2022, GovernanceDimension::PV).unwrap();
+    assert!((chn.estimate - -0.441073626279831).abs() < 1e-15);
 }
 
 #[test]
+#[ignore = "needs DERISK_RAW_DATA"]
 fn real_political_stability_agrees_with_the_bulk_file() {
-    let Some(raw) = raw_dir() else { return };
+    let raw = raw_dir();
     let resolver = real_resolver(&raw);
     let (wide, _) = run(
         read_wgi_wide_path,
@@ -298,10 +254,22 @@ fn real_political_stability_agrees_with_the_bulk_file() {
         .collect();
     // Stored as 32-bit floats upstream: agreement to 1e-6. Jersey's series in this file
     // comes from a later release (revised back to 2011), so it differs on those years.
-    let cmp = compare_estimates(&wide_pv, &pv, 1e-6);
-    let off: BTreeSet<&str> = cmp.mismatches.iter().map(|m| m.country.as_str()).collect();
-    assert_eq!(off, ["JEY"].into_iter().collect(), "{:?}", cmp.mismatches);
-    assert!(cmp.both > 4000, "{cmp:?}");
+    let estimates: BTreeMap<_, f64> = pv
+        .iter()
+        .map(|r| ((r.country, r.year), r.estimate))
+        .collect();
+    let mut both = 0;
+    let mut off = BTreeSet::new();
+    for r in &wide_pv {
+        if let Some(e) = estimates.get(&(r.country, r.year)) {
+            both += 1;
+            if (r.estimate - e).abs() > 1e-6 {
+                off.insert(r.country.as_str());
+            }
+        }
+    }
+    assert_eq!(off, ["JEY"].into_iter().collect());
+    assert!(both > 4000, "{both}");
     let y2024: Vec<&GovernanceRecord> = pv.iter().filter(|r| r.year.get() == 2024).collect();
     assert!(y2024.len() > 200, "{}", y2024.len());
     let chn = find(&pv, "CHN", 2022, GovernanceDimension::PV).unwrap();

@@ -1,5 +1,7 @@
 use crate::ModelError;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// An ISO 3166-1 alpha-3 code, validated for shape (three ASCII upper-case letters).
@@ -10,6 +12,9 @@ use std::fmt;
 pub struct CountryCode([u8; 3]);
 
 impl CountryCode {
+    /// The shape [`TryFrom<&str>`] accepts, as a regular expression (for the JSON Schema).
+    pub const PATTERN: &'static str = "^[A-Z]{3}$";
+
     pub fn as_str(&self) -> &str {
         // Only ASCII upper-case letters are ever stored.
         std::str::from_utf8(&self.0).unwrap_or("???")
@@ -64,9 +69,28 @@ impl<'de> Deserialize<'de> for CountryCode {
     }
 }
 
+/// Serialised as the three-letter string.
+impl JsonSchema for CountryCode {
+    fn schema_name() -> Cow<'static, str> {
+        "CountryCode".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::CountryCode").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": CountryCode::PATTERN,
+            "description": "An ISO 3166-1 alpha-3 code."
+        })
+    }
+}
+
 /// Where a figure applies: one country, the world total as published, or the publisher's
 /// residual "other countries" line (kept so that country sums can be checked against totals).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
     Country(CountryCode),
@@ -94,7 +118,7 @@ impl fmt::Display for Area {
 }
 
 /// A country (or territory) known to the dataset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Country {
     pub code: CountryCode,
     /// English short name.

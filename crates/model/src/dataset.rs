@@ -2,10 +2,13 @@ use crate::{
     Country, CountryCode, CountryGroup, ExportRestriction, Measure, Mineral, MineralId,
     Observation, Provenance, Source, Stage, TradeTable, Year,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One of the six Worldwide Governance Indicators dimensions.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum GovernanceDimension {
     /// Voice and Accountability.
     VA,
@@ -47,7 +50,7 @@ impl GovernanceDimension {
 
 /// A WGI estimate (about −2.5 … 2.5, higher is better governance). Absent when the source
 /// has no estimate: never zero.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GovernanceRecord {
     pub country: CountryCode,
     pub year: Year,
@@ -59,7 +62,7 @@ pub struct GovernanceRecord {
 }
 
 /// Demand for a mineral by scenario and sector (IEA), kilotonnes of contained mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DemandRecord {
     pub mineral: MineralId,
     /// `historical` for observed years, else the IEA scenario (STEPS, APS, NZE).
@@ -72,7 +75,7 @@ pub struct DemandRecord {
 }
 
 /// What one import read and kept, and why any rows were not kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportReport {
     pub source: String,
     pub file: String,
@@ -103,7 +106,7 @@ impl ImportReport {
 
 /// Everything derisk knows, held in memory. Built by the importers or loaded from the
 /// embedded snapshot; the analysis reads it and never changes it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Dataset {
     pub sources: Vec<Source>,
     pub countries: Vec<Country>,

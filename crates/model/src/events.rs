@@ -1,8 +1,11 @@
 use crate::{CountryCode, HsCode, MineralId, Year};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The kind of export measure.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureType {
     /// Exports prohibited (possibly to named destinations only).
@@ -31,7 +34,7 @@ impl MeasureType {
 
 /// An export restriction on critical minerals, hand-encoded in derisk's own words with the
 /// URL of the primary or tracker source.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExportRestriction {
     /// Stable slug, e.g. `chn-gallium-germanium-2023`.
     pub id: String,

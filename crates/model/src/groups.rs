@@ -1,8 +1,11 @@
 use crate::CountryCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How sure the membership is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipStatus {
     /// Confirmed by the group's own publication.
@@ -11,7 +14,7 @@ pub enum MembershipStatus {
     Uncertain,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GroupMember {
     pub country: CountryCode,
     pub status: MembershipStatus,
@@ -22,7 +25,7 @@ pub struct GroupMember {
 }
 
 /// A named group of countries (partnership, alliance, bloc), with members as of a date.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CountryGroup {
     /// Lower-case slug, e.g. `msp`, `quad`, `eu27`.
     pub id: String,

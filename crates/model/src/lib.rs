@@ -23,6 +23,8 @@ mod mineral;
 mod observation;
 mod provenance;
 mod quantity;
+#[cfg(test)]
+mod schema_tests;
 mod trade;
 mod year;
 

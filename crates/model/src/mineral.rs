@@ -1,5 +1,7 @@
 use crate::{Basis, ModelError, Stage};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A mineral's lower-case slug, e.g. `lithium`, `rare-earths`.
@@ -7,6 +9,9 @@ use std::fmt;
 pub struct MineralId(String);
 
 impl MineralId {
+    /// The shape [`TryFrom<&str>`] accepts, as a regular expression (for the JSON Schema).
+    pub const PATTERN: &'static str = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -47,12 +52,33 @@ impl<'de> Deserialize<'de> for MineralId {
     }
 }
 
+/// Serialised as the slug: lower-case letters, digits and inner hyphens.
+impl JsonSchema for MineralId {
+    fn schema_name() -> Cow<'static, str> {
+        "MineralId".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::MineralId").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": MineralId::PATTERN,
+            "description": "A mineral's lower-case slug, e.g. \"lithium\", \"rare-earths\"."
+        })
+    }
+}
+
 /// A six-digit HS 1992 subheading.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct HsCode(u32);
 
 impl HsCode {
+    /// Smallest and largest value (six digits, the first of which may be a zero).
+    pub const MIN: u32 = 10_000;
+    pub const MAX: u32 = 999_999;
+
     pub fn get(self) -> u32 {
         self.0
     }
@@ -61,7 +87,7 @@ impl HsCode {
 impl TryFrom<u32> for HsCode {
     type Error = ModelError;
     fn try_from(v: u32) -> Result<Self, ModelError> {
-        if (10_000..=999_999).contains(&v) {
+        if (Self::MIN..=Self::MAX).contains(&v) {
             Ok(HsCode(v))
         } else {
             Err(ModelError::HsCode(v.to_string()))
@@ -88,6 +114,24 @@ impl From<HsCode> for u32 {
     }
 }
 
+/// Serialised as the integer, so a code with a leading zero loses it (081110 is 81110).
+impl JsonSchema for HsCode {
+    fn schema_name() -> Cow<'static, str> {
+        "HsCode".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::HsCode").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "minimum": HsCode::MIN,
+            "maximum": HsCode::MAX,
+            "description": "A six-digit HS 1992 subheading, as an integer."
+        })
+    }
+}
+
 impl fmt::Display for HsCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:06}", self.0)
@@ -95,7 +139,7 @@ impl fmt::Display for HsCode {
 }
 
 /// Whether the mineral is a chemical element, a group of elements or a compound/mineral.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MineralForm {
     Element,
@@ -105,7 +149,7 @@ pub enum MineralForm {
 
 /// An HS code that carries a mineral, with the mass fraction of the mineral's contained
 /// element in the traded product (e.g. Li2CO3 → 0.188 Li), and why that factor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HsCarrier {
     pub hs: HsCode,
     pub description: String,
@@ -118,7 +162,7 @@ pub struct HsCarrier {
 }
 
 /// A mineral derisk tracks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Mineral {
     pub id: MineralId,
     pub name: String,

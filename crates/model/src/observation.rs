@@ -1,5 +1,7 @@
 use crate::{Area, Flag, MineralId, Provenance, Unit, Year};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A stage of a mineral's supply chain. Mining and refining are the two every metric uses;
@@ -16,6 +18,9 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The shape of a stage slug, as a regular expression (for the JSON Schema).
+    pub const PATTERN: &'static str = "^[a-z0-9-]+$";
+
     pub fn slug(&self) -> &str {
         match self {
             Stage::Mining => "mining",
@@ -69,8 +74,27 @@ impl<'de> Deserialize<'de> for Stage {
     }
 }
 
+/// Serialised as the slug: `mining`, `refining` or another stage's lower-case slug.
+impl JsonSchema for Stage {
+    fn schema_name() -> Cow<'static, str> {
+        "Stage".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Stage").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": Stage::PATTERN,
+            "description": "A supply-chain stage: \"mining\", \"refining\" or another stage's slug."
+        })
+    }
+}
+
 /// What a figure measures.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Output in a year.
@@ -85,7 +109,9 @@ pub enum Measure {
 
 /// How a figure was obtained. Refining figures in particular come from sources of very
 /// different strength, and every figure says which.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Published by a statistical agency as national output (USGS MCS, World Mining Data).
@@ -115,7 +141,7 @@ impl Evidence {
 /// One figure: a measure of a mineral at a stage, for an area and year, with its unit, flag,
 /// evidence and provenance. `value` is `None` exactly when the flag says the figure is
 /// withheld or not available.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Observation {
     pub mineral: MineralId,
     pub stage: Stage,

@@ -1,8 +1,11 @@
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Short stable identifier of a source, e.g. `usgs-mcs-2026`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct SourceId(pub String);
 
@@ -22,7 +25,7 @@ impl fmt::Display for SourceId {
 }
 
 /// A source of figures, with what a user must show when they reuse them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     pub id: SourceId,
     pub publisher: String,
@@ -40,7 +43,7 @@ pub struct Source {
 
 /// Where one figure comes from: the source, the table in it, and a note (e.g. the printed
 /// cell, the footnote, or how a derived figure was computed).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Provenance {
     pub source: SourceId,
     pub table: String,

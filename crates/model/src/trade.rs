@@ -1,8 +1,9 @@
 use crate::{CountryCode, HsCode, Provenance, Year};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One bilateral flow: what `exporter` shipped to `importer` under `hs` in `year`.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TradeFlow {
     pub year: Year,
     pub exporter: CountryCode,
@@ -16,7 +17,7 @@ pub struct TradeFlow {
 }
 
 /// Bilateral trade flows from one source, sorted by (year, hs, exporter, importer).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TradeTable {
     pub provenance: Option<Provenance>,
     pub flows: Vec<TradeFlow>,

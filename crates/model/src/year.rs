@@ -1,5 +1,7 @@
 use crate::ModelError;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A calendar year, 1900–2100.
@@ -54,5 +56,23 @@ impl From<Year> for u16 {
 impl fmt::Display for Year {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+/// Serialised as the integer, 1900–2100.
+impl JsonSchema for Year {
+    fn schema_name() -> Cow<'static, str> {
+        "Year".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Year").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "minimum": Year::MIN,
+            "maximum": Year::MAX,
+            "description": "A calendar year, 1900–2100."
+        })
     }
 }

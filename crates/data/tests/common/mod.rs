@@ -5,13 +5,24 @@ use derisk_data::{CountryResolver, ImportContext, ImportOptions};
 use derisk_model::{Mineral, MineralForm, MineralId};
 use std::path::PathBuf;
 
-/// The raw data directory, or `None` (with a note on stderr) when the variable is unset.
-pub fn raw_dir() -> Option<PathBuf> {
+/// The raw data directory named by `DERISK_RAW_DATA`. Tests that call this are
+/// `#[ignore = "needs DERISK_RAW_DATA"]`: run with `--ignored`, they fail here, saying why,
+/// when the variable is unset or not a directory, rather than pass without testing anything.
+pub fn raw_dir() -> PathBuf {
     match std::env::var_os("DERISK_RAW_DATA") {
-        Some(d) => Some(d.into()),
-        None => {
-            eprintln!("skipped: DERISK_RAW_DATA not set");
-            None
+        None => panic!(
+            "DERISK_RAW_DATA is not set: this test reads the raw public files; set it to a \
+             directory laid out like the project's raw data (e.g. ../shared/data), or run \
+             without --ignored"
+        ),
+        Some(d) => {
+            let dir = PathBuf::from(d);
+            assert!(
+                dir.is_dir(),
+                "DERISK_RAW_DATA={} is not a directory: this test reads the raw public files",
+                dir.display()
+            );
+            dir
         }
     }
 }
