@@ -11,7 +11,7 @@ const EPS: f64 = 1e-12;
 
 /// The HHI bands of a set of merger guidelines. Which set is used is always named in the
 /// output, since the two disagree on where "highly concentrated" starts.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Thresholds {
     /// U.S. DOJ/FTC Horizontal Merger Guidelines (2010), §5.3: unconcentrated below 1,500,
@@ -23,7 +23,19 @@ pub enum Thresholds {
 }
 
 /// How concentrated a market is, on the scale of one [`Thresholds`] set.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Unconcentrated,
@@ -66,7 +78,7 @@ impl Thresholds {
 }
 
 /// What the shares are fractions of.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
     /// The world total as the source publishes it; countries it does not list make up
@@ -82,7 +94,7 @@ pub enum Denominator {
 }
 
 /// One country's figure and its share (a fraction, 0–1) of the denominator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Share {
     pub country: CountryCode,
     pub value: f64,
@@ -91,7 +103,7 @@ pub struct Share {
 
 /// Concentration of supply among countries. Shares are fractions; HHI is on the
 /// 0–10,000 scale of the merger guidelines.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Concentration {
     /// Country shares, largest first, ties by country code.
     pub shares: Vec<Share>,
@@ -148,7 +160,7 @@ impl Concentration {
 }
 
 /// Something worth knowing about how a concentration was computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "note", rename_all = "snake_case")]
 pub enum ConcentrationNote {
     /// The published world total is below the sum of the listed countries (rounding in the

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// An importing country or group of countries.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Importer {
     pub label: String,
     pub members: BTreeSet<CountryCode>,
@@ -42,7 +42,7 @@ impl Importer {
 }
 
 /// An HS code read for the mineral, with its contained-element factor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CarrierUsed {
     pub hs: HsCode,
     pub stage: Stage,
@@ -51,7 +51,7 @@ pub struct CarrierUsed {
 }
 
 /// One trading partner on one side (imports or exports).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Partner {
     pub country: CountryCode,
     /// Thousand current US dollars.
@@ -65,7 +65,7 @@ pub struct Partner {
 }
 
 /// Imports or exports of the importer, by partner.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeSide {
     pub value_kusd: f64,
     /// Contained tonnes over flows with a quantity.
@@ -85,7 +85,7 @@ pub struct TradeSide {
 }
 
 /// Trade between members of a group importer, left out of imports and exports.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IntraGroup {
     pub flows: usize,
     pub value_kusd: f64,
@@ -93,7 +93,7 @@ pub struct IntraGroup {
 }
 
 /// Whether trade between members was left out.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IntraGroupRule {
     /// One country: there is no intra-group trade.
@@ -113,7 +113,7 @@ impl IntraGroupRule {
 }
 
 /// How a stage's net import reliance came out, or why it is unknown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum NirNote {
     /// Computed on the members' production as described.
@@ -127,7 +127,7 @@ pub enum NirNote {
 }
 
 /// Share of imports coming from a focus country or group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FocusShare {
     pub label: String,
     pub value_kusd: f64,
@@ -137,7 +137,7 @@ pub struct FocusShare {
 }
 
 /// Trade balance and net import reliance at one stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageBalance {
     pub stage: Stage,
     pub imports_t: f64,
@@ -152,7 +152,7 @@ pub struct StageBalance {
 }
 
 /// Import dependence of an importer on its suppliers of one mineral in one year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dependence {
     pub importer: String,
     pub members: Vec<CountryCode>,

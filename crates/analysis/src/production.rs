@@ -32,7 +32,7 @@ pub struct ProductionIndex {
 }
 
 /// What is known of one country's production at a stage and year, in contained tonnes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum MemberProduction {
     /// A figure on the contained-element basis, converted to tonnes.
@@ -52,14 +52,14 @@ pub enum MemberProduction {
 }
 
 /// One country's production as resolved by [`ProductionIndex::production_contained`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MemberFigure {
     pub country: CountryCode,
     pub production: MemberProduction,
 }
 
 /// How a set of countries' production was obtained, or why it is unknown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProductionBasis {
     /// The dataset has no production table for the mineral at the stage: unknown.
@@ -74,7 +74,7 @@ pub enum ProductionBasis {
 }
 
 /// Production of a set of countries in contained tonnes, or why it is unknown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductionTotal {
     /// Contained tonnes; `None` when any producing member's figure is unknown.
     pub tonnes: Option<f64>,

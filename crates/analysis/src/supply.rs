@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// A source with production figures for the request, as ranked for the default choice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRank {
     pub source: SourceId,
     /// Strongest evidence among the source's rows.
@@ -22,7 +22,7 @@ pub struct SourceRank {
 }
 
 /// How the source was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceRule {
     /// The caller named it.
@@ -33,14 +33,14 @@ pub enum SourceRule {
 }
 
 /// A country row with a flag worth showing: a gap (withheld, not available) or a bound.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FlaggedCountry {
     pub country: CountryCode,
     pub flag: Flag,
 }
 
 /// A row left out of a concentration because its unit cannot be added to the others.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IncomparableRow {
     pub area: Area,
     pub value: Option<f64>,
@@ -48,7 +48,7 @@ pub struct IncomparableRow {
 }
 
 /// The IEA N-1 test against demand.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct N1Demand {
     /// Historical demand, kilotonnes of contained mineral (IEA).
     pub demand_kt: f64,
@@ -59,7 +59,7 @@ pub struct N1Demand {
 }
 
 /// Concentration of production of one mineral stage in one year, from one source.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageConcentration {
     pub mineral: String,
     pub stage: Stage,
@@ -89,7 +89,7 @@ pub struct StageConcentration {
 }
 
 /// One point of a concentration trend.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrendPoint {
     pub year: Year,
     pub source: SourceId,
@@ -103,7 +103,7 @@ pub struct TrendPoint {
 }
 
 /// A (year, source) that has production rows but no concentration, and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SkippedPoint {
     pub year: Year,
     pub source: SourceId,
@@ -111,7 +111,7 @@ pub struct SkippedPoint {
 }
 
 /// Concentration over every (year, source) with figures, sorted by (year, source).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Trend {
     pub mineral: String,
     pub stage: Stage,

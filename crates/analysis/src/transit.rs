@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SLACK: f64 = 1e-9;
 
 /// A supplier whose exports exceed what it produced and imported.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TransitHub {
     pub country: CountryCode,
     pub stage: Stage,
@@ -27,7 +27,7 @@ pub struct TransitHub {
 }
 
 /// A supplier that could not be checked, and why (its production is unknown).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Unassessed {
     pub country: CountryCode,
     pub stage: Stage,
@@ -44,7 +44,7 @@ pub struct Unassessed {
 /// counted; a supplier listed in no production table of the stage counts as producing 0;
 /// a supplier whose production is unknown is listed in `unassessed`, never flagged on a
 /// guessed zero.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TransitCheck {
     pub hubs: Vec<TransitHub>,
     pub unassessed: Vec<Unassessed>,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub const SUM_TOLERANCE: f64 = 0.04;
 
 /// Coverage of one (mineral, stage, year, source) production table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coverage {
     pub mineral: String,
     pub stage: String,
@@ -31,7 +31,7 @@ pub struct Coverage {
     pub gap: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckReport {
     pub observations: usize,
     pub trade_flows: usize,

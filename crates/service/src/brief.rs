@@ -12,7 +12,7 @@ use derisk_model::{Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// Which minerals a briefing covers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MineralSelection {
     /// The battery minerals, rare earths and the minerals under recent export controls.
@@ -25,7 +25,7 @@ pub enum MineralSelection {
 }
 
 /// A briefing request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BriefRequest {
     /// A country (ISO3, ISO2, numeric or English name), a group, or a comma list.
@@ -61,7 +61,7 @@ impl BriefRequest {
 }
 
 /// What each figure of a briefing is measured in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BriefUnits {
     pub hhi: String,
     pub share: String,
@@ -85,7 +85,7 @@ impl Default for BriefUnits {
 }
 
 /// A briefing.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BriefResponse {
     pub target: CountrySet,
     pub trade_year_basis: YearBasis,
@@ -144,7 +144,7 @@ impl Service {
 }
 
 /// One mineral of a briefing, flat.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BriefRow {
     pub mineral: String,
     pub mining_year: Option<Year>,

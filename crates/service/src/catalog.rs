@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Every mineral of the catalogue, in the dataset's order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MineralsResponse {
     pub minerals: Vec<MineralInfo>,
 }
 
 /// One mineral: its names, stages, the HS codes that carry it and how many figures the
 /// data holds for it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MineralInfo {
     /// The slug requests may name it by (`rare-earths`).
     pub id: String,
@@ -52,7 +52,7 @@ pub struct MineralRow {
 }
 
 /// Every source of the loaded data, with what its importers read and kept.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourcesResponse {
     /// In the dataset's order.
     pub sources: Vec<SourceInfo>,
@@ -62,7 +62,7 @@ pub struct SourcesResponse {
 
 /// One source: who publishes it, under which licence, what a user must show when reusing
 /// its figures, and how much of it was imported.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceInfo {
     pub id: String,
     pub publisher: String,

@@ -8,7 +8,7 @@ use derisk_model::ImportReport;
 use serde::{Deserialize, Serialize};
 
 /// The validation report of the engine's dataset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DataCheckResponse {
     /// Coverage by (mineral, stage, year, source), flag and evidence counts, and problems
     /// in words (empty when everything checks out).

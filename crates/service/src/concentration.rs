@@ -14,7 +14,7 @@ use derisk_model::{Area, CountryCode, Flag, SourceId, Year};
 use serde::{Deserialize, Serialize};
 
 /// A concentration request; everything but the mineral has a default.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcentrationRequest {
     pub mineral: String,
@@ -44,7 +44,7 @@ impl ConcentrationRequest {
 }
 
 /// A set of HHI thresholds with its citation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThresholdsInfo {
     pub set: Thresholds,
     pub citation: String,
@@ -65,7 +65,7 @@ impl From<Thresholds> for ThresholdsInfo {
 }
 
 /// One country of a concentration: its share of the denominator, or a gap without one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShareRow {
     pub country: CountryCode,
     pub name: String,
@@ -78,7 +78,7 @@ pub struct ShareRow {
 }
 
 /// Concentration of one mineral stage in one year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConcentrationResponse {
     pub mineral: MineralRef,
     pub stage_basis: StageBasis,
@@ -96,7 +96,7 @@ pub struct ConcentrationResponse {
 }
 
 /// The trend request: every (year, source) of a mineral stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrendRequest {
     pub mineral: String,
@@ -110,7 +110,7 @@ pub struct TrendRequest {
 }
 
 /// Concentration over every (year, source) with figures.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrendResponse {
     pub mineral: MineralRef,
     pub stage_basis: StageBasis,

@@ -8,7 +8,7 @@ use derisk_model::{Mineral, Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// How a year was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum YearBasis {
     /// The request named it.
@@ -21,7 +21,7 @@ pub enum YearBasis {
 }
 
 /// How a stage was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StageBasis {
     Requested,
@@ -31,7 +31,7 @@ pub enum StageBasis {
 }
 
 /// How a source was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceBasis {
     Requested,

@@ -17,6 +17,7 @@ mod error;
 pub mod meta;
 pub mod production;
 pub mod resolve;
+pub mod schema;
 pub mod tabular;
 
 pub use error::{ServiceError, UsageError};

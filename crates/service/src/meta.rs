@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A mineral as responses name it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MineralRef {
     pub id: String,
     pub name: String,
@@ -26,7 +26,7 @@ impl From<&Mineral> for MineralRef {
 }
 
 /// A source an answer rests on, with the attribution its licence requires.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attribution {
     pub source: SourceId,
     pub attribution: String,

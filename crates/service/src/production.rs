@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// A production request; everything but the mineral has a default.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductionRequest {
     pub mineral: String,
@@ -45,7 +45,7 @@ impl ProductionRequest {
 }
 
 /// One country's production figure as the source publishes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductionRow {
     pub country: CountryCode,
     pub name: String,
@@ -63,7 +63,7 @@ pub struct ProductionRow {
 }
 
 /// Production of one mineral stage in one year, from one source.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductionResponse {
     pub mineral: MineralRef,
     pub stage: Stage,

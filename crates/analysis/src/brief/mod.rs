@@ -68,7 +68,7 @@ impl Default for BriefOptions {
 }
 
 /// World concentration of one stage, from the strongest source's latest year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageSummary {
     pub stage: Stage,
     pub year: Year,
@@ -87,7 +87,7 @@ pub struct StageSummary {
     pub restricted: Vec<RestrictedSupplier>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountryShare {
     pub country: CountryCode,
     pub share: f64,
@@ -95,7 +95,7 @@ pub struct CountryShare {
 
 /// A supplier (or producer) with an export restriction on the mineral in force in the
 /// `as_of` year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RestrictedSupplier {
     pub country: CountryCode,
     /// Share of the importer's imports of the mineral (contained quantity where known,
@@ -106,7 +106,7 @@ pub struct RestrictedSupplier {
 }
 
 /// The importer's dependence on suppliers of one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependenceSummary {
     pub year: Year,
     pub imports_kusd: f64,
@@ -128,7 +128,7 @@ pub struct DependenceSummary {
 }
 
 /// Criticality scores of the importer for one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriticalitySummary {
     /// EU supply risk (2017 guidelines), the higher of extraction and processing.
     pub eu_sr: Option<f64>,
@@ -144,14 +144,14 @@ pub struct CriticalitySummary {
 
 /// Why an indicator is missing at a stage (or for the whole mineral when `stage` is
 /// `None`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorGap {
     pub stage: Option<Stage>,
     pub reason: GapReason,
 }
 
 /// The reason behind an [`IndicatorGap`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GapReason {
     EuSr { gap: EuSrGap },
@@ -160,7 +160,7 @@ pub enum GapReason {
 }
 
 /// Why a part of a mineral's briefing is missing.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "part", rename_all = "snake_case")]
 pub enum BriefGap {
     /// No world concentration at the stage.
@@ -172,7 +172,7 @@ pub enum BriefGap {
 }
 
 /// Everything the briefing says about one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MineralBrief {
     pub mineral: String,
     pub name: String,
@@ -185,7 +185,7 @@ pub struct MineralBrief {
 }
 
 /// A one-screen briefing for a country or group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Brief {
     pub importer: String,
     pub members: Vec<CountryCode>,

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Which signal drives a risk.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskDriver {
     RestrictedImports,
@@ -30,7 +30,7 @@ pub enum RiskDriver {
 }
 
 /// What a risk says, as data (its sentence is its `Display`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "driver", rename_all = "snake_case")]
 pub enum RiskFact {
     /// `share` of the importer's imports come from suppliers with export restrictions.
@@ -65,7 +65,7 @@ pub enum RiskFact {
 }
 
 /// One of the briefing's biggest risks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Risk {
     pub mineral: String,
     /// Signal × reliance weight, 0–1.

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 pub const DP_CITATION: &str = "USGS-style disruption potential after Nassar et al. (2020), Sci. Adv. 6: eaay8647, and the USGS 2022 critical minerals list methodology; derisk's own governance scaling (2.5 − mean of six WGI estimates)/5, not the USGS's published figure";
 
 /// One producer in the disruption-potential sum.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DpSupplier {
     pub country: CountryCode,
     /// Share of world production, a fraction (0–1).
@@ -67,7 +67,7 @@ pub fn disruption_potential(suppliers: &[DpSupplier]) -> Result<f64> {
 }
 
 /// A producer as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DpProducer {
     pub country: CountryCode,
     pub share: f64,
@@ -75,7 +75,7 @@ pub struct DpProducer {
 }
 
 /// USGS-style disruption potential of a mineral stage on a dataset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisruptionPotential {
     pub mineral: String,
     pub stage: Stage,

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 pub const EU_SR_CITATION: &str = "European Commission (2017), Methodology for establishing the EU list of critical raw materials: guidelines (Blengini et al.), Publications Office of the European Union";
 
 /// One supplier in an `HHI_WGI,t` sum.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SupplierInput {
     pub country: CountryCode,
     /// Share of supply, a fraction (0–1).
@@ -29,7 +29,7 @@ pub struct SupplierInput {
 }
 
 /// Inputs of [`eu_supply_risk`], as plain numbers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSrInput {
     /// Global supply (GS): world production shares.
     pub global_supply: Vec<SupplierInput>,
@@ -44,7 +44,7 @@ pub struct EuSrInput {
 }
 
 /// EU supply risk and its parts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSr {
     pub hhi_wgi_t_global: f64,
     pub hhi_wgi_t_sourcing: f64,
@@ -153,7 +153,7 @@ pub fn eu_supply_risk(input: &EuSrInput) -> Result<EuSr> {
 }
 
 /// One supplier as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SupplierRisk {
     pub country: CountryCode,
     pub share: f64,
@@ -164,7 +164,7 @@ pub struct SupplierRisk {
 }
 
 /// EU supply risk at one stage, or why it could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSrStage {
     pub stage: Stage,
     pub global_source: Option<SourceId>,
@@ -178,7 +178,7 @@ pub struct EuSrStage {
 }
 
 /// Why a stage's EU supply risk could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "gap", rename_all = "snake_case")]
 pub enum EuSrGap {
     /// No world production shares (no production table, incompatible units…).
@@ -192,7 +192,7 @@ pub enum EuSrGap {
 }
 
 /// Where the end-of-life recycling input rate came from.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EolRirBasis {
     /// Given by the caller.
@@ -205,7 +205,7 @@ pub enum EolRirBasis {
 
 /// EU supply risk of an importer for a mineral and year, at extraction and processing;
 /// the higher is kept, as the guidelines do.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSrAssessment {
     pub importer: String,
     pub mineral: String,

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 pub const GEOPOLRISK_CITATION: &str = "Gemechu, Helbig, Sonnemann, Thorenz & Tuma (2016), Import-based indicator for the geopolitical supply risk of raw materials in life cycle sustainability assessments, J. Ind. Ecol. 20(1); Koyamparambath et al. (2024), geopolrisk-py";
 
 /// One supplier of the importer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GprsSupplier {
     pub country: CountryCode,
     /// Imports from this supplier, tonnes (contained, in derisk's dataset layer).
@@ -25,7 +25,7 @@ pub struct GprsSupplier {
 }
 
 /// Inputs of [`geopolrisk`], as plain numbers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeoPolRiskInput {
     /// Production HHI as a fraction, 0–1 (the 0–10,000 HHI divided by 10,000).
     pub hhi: f64,
@@ -35,7 +35,7 @@ pub struct GeoPolRiskInput {
 }
 
 /// GeoPolRisk score and its parts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeoPolRisk {
     pub hhi: f64,
     /// `Σ_i g_i · f_i / (p + F)`: the import risk (geopolrisk-py's "WTA").
@@ -103,7 +103,7 @@ pub fn geopolrisk(input: &GeoPolRiskInput) -> Result<GeoPolRisk> {
 }
 
 /// A supplier as the dataset layer scored it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GprsSupplierScored {
     pub country: CountryCode,
     pub imports_t: f64,
@@ -111,7 +111,7 @@ pub struct GprsSupplierScored {
 }
 
 /// GeoPolRisk of an importer on a dataset, or why it could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeoPolRiskAssessment {
     pub importer: String,
     pub mineral: String,
@@ -128,7 +128,7 @@ pub struct GeoPolRiskAssessment {
 }
 
 /// Why a GeoPolRisk score could not be computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "gap", rename_all = "snake_case")]
 pub enum GprsGap {
     /// The importer's own production is unknown.

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// tax or quota and `t = 1.5` for a ban or suspension (derisk's documented reading of the
 /// guidelines' 1.1–1.5 range). No trade-agreement partners by default: the caller names
 /// them. Missing governance uses [`GovernanceGap::Midpoint`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSrParams {
     si_sr: f64,
     eol_rir: Option<f64>,
@@ -46,14 +46,14 @@ impl Default for EuSrParams {
 }
 
 /// The trade parameter of one supplier and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeFactor {
     pub t: f64,
     pub basis: TradeFactorBasis,
 }
 
 /// Why a supplier's trade parameter `t` has its value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TradeFactorBasis {
     /// The importer's own production: not traded, `t = 1`.

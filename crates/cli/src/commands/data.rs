@@ -101,7 +101,8 @@ fn build(dir: &std::path::Path, options: &ImportOptions) -> Result<Dataset> {
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let ds = assemble::build_from_dir(dir, options, &mut |step| bar.set_message(step.to_string()));
     bar.finish_and_clear();
-    ds.with_context(|| format!("importing {}", dir.display()))
+    // Every import error names its file or directory already.
+    ds.context("importing the raw data")
 }
 
 fn sources_table(out: &mut dyn Write, r: &SourcesResponse) -> Result<()> {

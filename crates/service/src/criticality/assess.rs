@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// An indicator at one stage: assessed, or unavailable because the data does not cover it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StageOutcome<T> {
     Assessed(T),
@@ -23,7 +23,7 @@ pub enum StageOutcome<T> {
 /// ([`AnalysisError::NoHsCarriers`]), no trade in the year ([`AnalysisError::NoTradeForYear`]),
 /// no supply ([`AnalysisError::NoSupply`]) or figures that cannot be added up
 /// ([`AnalysisError::MixedUnits`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Unavailable {
     pub stage: Stage,
     pub error: AnalysisError,
@@ -60,7 +60,7 @@ impl<T> StageOutcome<T> {
 }
 
 /// One value per stage of the criticality indicators.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ByStage<T> {
     pub mining: T,
     pub refining: T,
@@ -78,7 +78,7 @@ impl<T> ByStage<T> {
 }
 
 /// Countries whose governance score was imputed by the governance-gap rule, per method.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImputedGovernance {
     pub eu_sr: BTreeSet<CountryCode>,
     pub geopolrisk: BTreeSet<CountryCode>,

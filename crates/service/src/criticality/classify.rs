@@ -14,7 +14,7 @@ pub const EU_RULE: &str = "critical if SR ≥ 1 and EI ≥ 2.8 (European Commiss
                            (--ei or --params)";
 
 /// Why the classification came out as it did.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClassificationBasis {
     /// SR ≥ 1 and EI ≥ 2.8: critical.
@@ -30,7 +30,7 @@ pub enum ClassificationBasis {
 }
 
 /// The EU classification of one mineral for the importer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuClassification {
     pub sr: Option<f64>,
     pub ei: Option<f64>,

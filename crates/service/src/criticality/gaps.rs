@@ -9,7 +9,7 @@ use derisk_model::Stage;
 use serde::{Deserialize, Serialize};
 
 /// The engine's reason for a missing indicator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum GapReason {
     /// An EU SR stage without a result.
@@ -31,7 +31,9 @@ impl std::fmt::Display for GapReason {
 }
 
 /// What kind of gap it is, in short.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GapKind {
     /// No world production figures at the stage.
@@ -111,7 +113,7 @@ impl GapReason {
 }
 
 /// An indicator missing at a stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorGap {
     pub indicator: Indicator,
     pub stage: Stage,

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A criticality request. Without `mineral` it asks for the summary of every mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CriticalityRequest {
     /// A country (ISO3, ISO2, numeric or English name), a group, or a comma list.
@@ -83,7 +83,7 @@ impl CriticalityRequest {
 }
 
 /// The governance-gap rule in force, with what it means on each scale.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GovernanceGapRule {
     pub rule: GovernanceGap,
     pub meaning: String,
@@ -112,7 +112,7 @@ impl From<GovernanceGap> for GovernanceGapRule {
 }
 
 /// The citation of each method.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Citations {
     pub eu_sr: String,
     pub geopolrisk: String,
@@ -130,7 +130,7 @@ impl Default for Citations {
 }
 
 /// What each indicator is measured in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriticalityUnits {
     pub eu_sr: String,
     pub geopolrisk: String,

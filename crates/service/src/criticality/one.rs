@@ -16,7 +16,7 @@ use derisk_model::Year;
 use serde::{Deserialize, Serialize};
 
 /// The criticality of one mineral for an importer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriticalityResponse {
     pub importer: CountrySet,
     pub mineral: MineralRef,

@@ -11,7 +11,7 @@ use thiserror::Error;
 
 /// EU SR parameters for one mineral; every field is optional (absent: the request-wide
 /// value, else the method's default).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamOverride {
     /// Substitution index SI_SR, 0–1 (1 = no substitute).
@@ -32,7 +32,7 @@ pub struct ParamOverride {
 }
 
 /// A field of [`ParamOverride`].
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverrideField {
     SiSr,

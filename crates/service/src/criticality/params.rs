@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a parameter's value came from.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamOrigin {
     /// The method's default (for `eol_rir`: the mineral's record, see `eol_rir_basis`).
@@ -22,7 +22,7 @@ pub enum ParamOrigin {
 }
 
 /// Where each EU SR parameter of an answer came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ParameterOrigins {
     pub si_sr: ParamOrigin,
     pub eol_rir: ParamOrigin,

@@ -9,7 +9,9 @@ use derisk_model::{SourceId, Stage};
 use serde::{Deserialize, Serialize};
 
 /// The three criticality indicators.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Indicator {
     /// EU supply risk (European Commission 2017), dimensionless.
@@ -32,7 +34,7 @@ impl std::fmt::Display for Indicator {
 
 /// One indicator at one stage. Input columns are empty where they do not apply to the
 /// indicator or the stage could not be assessed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorRow {
     pub indicator: Indicator,
     pub stage: Stage,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// One mineral of the summary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MineralCriticality {
     pub mineral: MineralRef,
     pub eu_sr: Option<f64>,
@@ -38,7 +38,7 @@ pub struct MineralCriticality {
 }
 
 /// The criticality of every mineral for an importer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriticalitySummaryResponse {
     pub importer: CountrySet,
     pub year: Year,
@@ -116,7 +116,7 @@ impl Service {
 }
 
 /// One mineral of the summary, flat.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SummaryRow {
     pub mineral: String,
     pub eu_sr: Option<f64>,

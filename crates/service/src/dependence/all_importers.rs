@@ -14,7 +14,7 @@ use derisk_model::{CountryCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// Every importer of a mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllImportersRequest {
     /// Mineral id, name or alias; it must be traded under HS codes derisk reads.
@@ -38,7 +38,7 @@ impl AllImportersRequest {
 }
 
 /// Whether an importer row is one country or a group of the dataset.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImporterKind {
     Country,
@@ -46,7 +46,7 @@ pub enum ImporterKind {
 }
 
 /// One importer of the mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImporterRow {
     /// ISO3 code, or a group id.
     pub importer: String,
@@ -73,7 +73,7 @@ pub struct ImporterRow {
 }
 
 /// Every importer of a mineral in a year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AllImportersResponse {
     pub mineral: MineralRef,
     pub year: Year,

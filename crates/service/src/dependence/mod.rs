@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// The dependence of one importer on its suppliers of one mineral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DependenceRequest {
     /// A country (ISO3, ISO2, numeric or English name), a group, or a comma list.
@@ -60,7 +60,7 @@ impl DependenceRequest {
 }
 
 /// What the shares of a largest supplier are fractions of.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ShareBasis {
     /// Contained tonnes (HS quantity × content factor), over flows with a quantity.
@@ -79,7 +79,7 @@ impl fmt::Display for ShareBasis {
 }
 
 /// The largest supplier and its share.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LargestSupplier {
     pub country: CountryCode,
     pub name: String,
@@ -117,7 +117,7 @@ pub fn largest_supplier(engine: &Engine, side: &TradeSide) -> Option<LargestSupp
 }
 
 /// One supplier of the importer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SupplierRow {
     pub country: CountryCode,
     pub name: String,
@@ -134,7 +134,7 @@ pub struct SupplierRow {
 }
 
 /// What each figure of a dependence answer is measured in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependenceUnits {
     pub share: String,
     pub value_share: String,
@@ -165,7 +165,7 @@ impl DependenceUnits {
 }
 
 /// The dependence of one importer on its suppliers of one mineral in one year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependenceResponse {
     pub importer: CountrySet,
     pub mineral: MineralRef,

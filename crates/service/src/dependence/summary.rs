@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// One importer's dependence on every mineral traded under HS codes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DependenceSummaryRequest {
     /// A country (ISO3, ISO2, numeric or English name), a group, or a comma list.
@@ -47,7 +47,7 @@ impl DependenceSummaryRequest {
 }
 
 /// The NIR of one stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageNir {
     pub stage: Stage,
     /// `None` when unknown (see the detail answer for why).
@@ -55,7 +55,7 @@ pub struct StageNir {
 }
 
 /// What a summary row's figures leave out or cannot say.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SummaryNote {
     /// No import flow of the mineral's HS codes.
@@ -94,7 +94,7 @@ impl fmt::Display for SummaryNote {
 }
 
 /// One mineral of the summary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SummaryRow {
     pub mineral: String,
     /// The stages of the HS codes read.
@@ -117,7 +117,7 @@ pub struct SummaryRow {
 }
 
 /// An importer's dependence, one row per mineral traded under HS codes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependenceSummaryResponse {
     pub importer: CountrySet,
     pub year: Year,
@@ -248,7 +248,7 @@ fn summary_row(service: &Service, dep: &Dependence) -> SummaryRow {
 }
 
 /// A summary row, flat: the stages space-separated and the notes in words.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SummaryTableRow {
     pub mineral: String,
     pub hs_stages: String,

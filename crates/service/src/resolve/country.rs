@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// What a set of countries was given as.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CountrySetKind {
     /// One country.
@@ -19,7 +19,7 @@ pub enum CountrySetKind {
 }
 
 /// The countries a request is about, resolved from one country, one group or a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountrySet {
     /// What output shows: the ISO3 code, the group id, or the list of them as typed, each
     /// item in its canonical form ("IND", "eu27", "IND,eu27").

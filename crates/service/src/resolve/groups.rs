@@ -5,13 +5,13 @@ use derisk_model::{CountryCode, Dataset, MembershipStatus};
 use serde::{Deserialize, Serialize};
 
 /// Every country group, in the dataset's order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupsResponse {
     pub groups: Vec<GroupInfo>,
 }
 
 /// One group and its members.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupInfo {
     /// Lower-case slug, e.g. `eu27`, `quad`, `msp`: what a request names the group by.
     pub id: String,
@@ -25,7 +25,7 @@ pub struct GroupInfo {
 }
 
 /// One member of a group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MemberInfo {
     pub code: CountryCode,
     /// The country's name; absent when the dataset's country table lacks the code.
