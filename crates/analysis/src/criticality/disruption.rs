@@ -1,12 +1,12 @@
 //! USGS-style disruption potential: production concentration weighted by governance.
 
+use super::weighted_hhi::weighted_hhi;
 use crate::concentration::Thresholds;
 use crate::engine::Query;
-use crate::error::{in_range, AnalysisError, Result};
+use crate::error::{in_range, Result};
 use crate::governance::{GovernanceGap, GovernanceScore, Scale};
 use derisk_model::{CountryCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// What the figure is and is not.
 pub const DP_CITATION: &str = "USGS-style disruption potential after Nassar et al. (2020), Sci. Adv. 6: eaay8647, and the USGS 2022 critical minerals list methodology; derisk's own governance scaling (2.5 − mean of six WGI estimates)/5, not the USGS's published figure";
@@ -30,22 +30,7 @@ pub struct DpSupplier {
 ///
 /// Errors: a share or weight outside [0, 1], shares summing above 1, a country twice.
 pub fn disruption_potential(suppliers: &[DpSupplier]) -> Result<f64> {
-    let mut seen = BTreeSet::new();
-    let (mut sum, mut dp) = (0.0, 0.0);
     for s in suppliers {
-        if !seen.insert(s.country) {
-            return Err(AnalysisError::DuplicateCountry {
-                country: s.country.to_string(),
-                context: "the disruption-potential producers".into(),
-            });
-        }
-        in_range(
-            format!("share of {}", s.country),
-            s.share,
-            0.0,
-            1.0,
-            "a fraction in [0, 1]",
-        )?;
         in_range(
             format!("weight of {}", s.country),
             s.weight,
@@ -53,17 +38,11 @@ pub fn disruption_potential(suppliers: &[DpSupplier]) -> Result<f64> {
             1.0,
             "a fraction in [0, 1]",
         )?;
-        sum += s.share;
-        dp += s.share * s.share * s.weight;
     }
-    if sum > 1.0 + 1e-6 {
-        return Err(AnalysisError::InvalidValue {
-            what: "sum of shares".into(),
-            value: sum,
-            expected: "at most 1".into(),
-        });
-    }
-    Ok(dp)
+    weighted_hhi(
+        suppliers.iter().map(|s| (s.country, s.share, s.weight)),
+        "the disruption-potential producers",
+    )
 }
 
 /// A producer as the dataset layer scored it.

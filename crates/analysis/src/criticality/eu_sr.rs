@@ -2,6 +2,7 @@
 //! layer.
 
 use super::params::{EuSrParams, TradeFactor, TradeFactorBasis};
+use super::weighted_hhi::weighted_hhi;
 use crate::concentration::Thresholds;
 use crate::dependence::Importer;
 use crate::dependence::NirNote;
@@ -11,7 +12,6 @@ use crate::governance::{GovernanceScore, Scale};
 use crate::production::MemberProduction;
 use derisk_model::{CountryCode, HsCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// Citation of the method.
 pub const EU_SR_CITATION: &str = "European Commission (2017), Methodology for establishing the EU list of critical raw materials: guidelines (Blengini et al.), Publications Office of the European Union";
@@ -68,23 +68,7 @@ pub struct EuSr {
 /// Errors: a share outside [0, 1] or shares summing above 1, a WGI outside [0, 10], a
 /// non-positive or non-finite `t`, a country listed twice.
 pub fn hhi_wgi_t(suppliers: &[SupplierInput]) -> Result<f64> {
-    let mut seen = BTreeSet::new();
-    let mut sum_shares = 0.0;
-    let mut h = 0.0;
     for s in suppliers {
-        if !seen.insert(s.country) {
-            return Err(AnalysisError::DuplicateCountry {
-                country: s.country.to_string(),
-                context: "the HHI_WGI,t suppliers".into(),
-            });
-        }
-        in_range(
-            format!("share of {}", s.country),
-            s.share,
-            0.0,
-            1.0,
-            "a fraction in [0, 1]",
-        )?;
         in_range(
             format!("scaled WGI of {}", s.country),
             s.wgi_scaled,
@@ -99,17 +83,13 @@ pub fn hhi_wgi_t(suppliers: &[SupplierInput]) -> Result<f64> {
                 expected: "a positive number".into(),
             });
         }
-        sum_shares += s.share;
-        h += s.share * s.share * s.wgi_scaled * s.t;
     }
-    if sum_shares > 1.0 + 1e-6 {
-        return Err(AnalysisError::InvalidValue {
-            what: "sum of shares".into(),
-            value: sum_shares,
-            expected: "at most 1".into(),
-        });
-    }
-    Ok(h)
+    weighted_hhi(
+        suppliers
+            .iter()
+            .map(|s| (s.country, s.share, s.wgi_scaled * s.t)),
+        "the HHI_WGI,t suppliers",
+    )
 }
 
 /// EU supply risk (European Commission 2017, "Methodology for establishing the EU list of

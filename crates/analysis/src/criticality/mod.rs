@@ -6,6 +6,7 @@ mod disruption;
 mod eu_sr;
 mod geopolrisk;
 mod params;
+mod weighted_hhi;
 
 pub use disruption::{
     disruption_potential, DisruptionPotential, DpProducer, DpSupplier, DP_CITATION,
@@ -19,3 +20,4 @@ pub use geopolrisk::{
     GprsSupplierScored, GEOPOLRISK_CITATION,
 };
 pub use params::{EuSrParams, EuSrParamsBuilder, TradeFactor, TradeFactorBasis};
+pub use weighted_hhi::weighted_hhi;
