@@ -67,7 +67,7 @@ fn inputs(r: &IndicatorRow) -> String {
         ),
         Indicator::DisruptionPotential if r.value.is_some() => format!(
             "{} producers ({source}); unlisted share {}",
-            r.producers.unwrap_or(0),
+            r.producers.map_or("–".to_string(), |p| p.to_string()),
             pct(r.unlisted_share)
         ),
         _ if r.source.is_some() => format!("world shares from {source}"),
