@@ -57,7 +57,8 @@ impl TradeIndex {
                 let k = group(&flows[start]);
                 years.insert(k.0);
                 totals.insert(k, country_totals(&flows[start..i]));
-                by_importer[start..i].sort_by_key(|&j| (flows[j as usize].importer, j));
+                // Keys are unique (the row number breaks ties): an unstable sort is exact.
+                by_importer[start..i].sort_unstable_by_key(|&j| (flows[j as usize].importer, j));
                 ranges.insert(k, start..i);
                 start = i;
             }
