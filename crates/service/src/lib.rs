@@ -14,6 +14,7 @@ pub mod criticality;
 pub mod defaults;
 pub mod dependence;
 mod error;
+mod explain;
 pub mod meta;
 pub mod production;
 pub mod resolve;

@@ -20,16 +20,6 @@ pub enum GapReason {
     Unavailable { error: AnalysisError },
 }
 
-impl std::fmt::Display for GapReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GapReason::EuSr { gap } => write!(f, "{gap}"),
-            GapReason::Geopolrisk { gap } => write!(f, "{gap}"),
-            GapReason::Unavailable { error } => write!(f, "{error}"),
-        }
-    }
-}
-
 /// What kind of gap it is, in short.
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
@@ -56,27 +46,6 @@ pub enum GapKind {
     NoSourcingQuantity,
     /// Any other reason: see the full reason.
     Other,
-}
-
-impl std::fmt::Display for GapKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            GapKind::NoProductionFigures => "no production figures",
-            GapKind::MixedUnits => "production figures in incompatible units",
-            GapKind::NoSupply => "no supply",
-            GapKind::NoHsCodes => "no HS codes at this stage",
-            GapKind::NoTradeForYear => "no trade in the year",
-            GapKind::ImportRelianceUnknown => {
-                "import reliance unknown (members' production unknown)"
-            }
-            GapKind::ApparentConsumptionNotPositive => {
-                "import reliance undefined (apparent consumption not positive)"
-            }
-            GapKind::DomesticProductionUnknown => "domestic production unknown",
-            GapKind::NoSourcingQuantity => "no production and no imports with a quantity",
-            GapKind::Other => "not computable",
-        })
-    }
 }
 
 fn error_kind(e: &AnalysisError) -> GapKind {
@@ -128,18 +97,6 @@ impl IndicatorGap {
             stage,
             kind: reason.kind(),
             reason,
-        }
-    }
-}
-
-/// In short: "EU SR mining: no HS codes at this stage" (the full reason for
-/// [`GapKind::Other`]).
-impl std::fmt::Display for IndicatorGap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: ", self.indicator, self.stage)?;
-        match self.kind {
-            GapKind::Other => write!(f, "{}", self.reason),
-            k => write!(f, "{k}"),
         }
     }
 }

@@ -88,12 +88,6 @@ impl OverrideField {
     }
 }
 
-impl std::fmt::Display for OverrideField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// A per-mineral override the data or the method does not accept.
 #[derive(Clone, Debug, PartialEq, Error)]
 pub enum OverrideError {

@@ -22,16 +22,6 @@ pub enum Indicator {
     DisruptionPotential,
 }
 
-impl std::fmt::Display for Indicator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Indicator::EuSr => "EU SR",
-            Indicator::Geopolrisk => "GeoPolRisk",
-            Indicator::DisruptionPotential => "disruption potential",
-        })
-    }
-}
-
 /// One indicator at one stage. Input columns are empty where they do not apply to the
 /// indicator or the stage could not be assessed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

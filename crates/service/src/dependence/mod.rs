@@ -25,7 +25,6 @@ use derisk_analysis::{Dependence, Engine, Importer, MemberProduction, TradeSide}
 use derisk_model::{CountryCode, Mineral, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
 /// The dependence of one importer on its suppliers of one mineral.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -67,15 +66,6 @@ pub enum ShareBasis {
     ContainedQuantity,
     /// Value: no import flow has a quantity.
     Value,
-}
-
-impl fmt::Display for ShareBasis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ShareBasis::ContainedQuantity => "by contained quantity",
-            ShareBasis::Value => "by value (no import flow has a quantity)",
-        })
-    }
 }
 
 /// The largest supplier and its share.

@@ -10,12 +10,10 @@ use crate::meta::{attributions, trade_source, Attribution};
 use crate::resolve::{resolve_country_set, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
-use derisk_analysis::explain::Percent;
 use derisk_analysis::{Dependence, IntraGroupRule, NirNote};
 use derisk_model::{CountryCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
 /// One importer's dependence on every mineral traded under HS codes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -66,31 +64,6 @@ pub enum SummaryNote {
     NirUnknown { note: NirNote },
     /// The HS codes span several stages: one NIR per stage, none overall.
     NirByStage { stages: Vec<StageNir> },
-}
-
-impl fmt::Display for SummaryNote {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SummaryNote::NoImports => f.write_str("no imports recorded"),
-            SummaryNote::NoQuantity => {
-                f.write_str("no import flow has a quantity: the largest share is by value")
-            }
-            SummaryNote::NirUnknown { note } => write!(f, "NIR unknown: {note}"),
-            SummaryNote::NirByStage { stages } => {
-                f.write_str("NIR by stage: ")?;
-                for (i, s) in stages.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    match s.nir {
-                        Some(n) => write!(f, "{} {}", s.stage, Percent(n))?,
-                        None => write!(f, "{} unknown", s.stage)?,
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
 }
 
 /// One mineral of the summary.
