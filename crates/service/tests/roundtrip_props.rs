@@ -6,6 +6,9 @@
 use derisk_analysis::Engine;
 use derisk_service::brief::{BriefRequest, BriefResponse};
 use derisk_service::concentration::{ConcentrationRequest, ConcentrationResponse};
+use derisk_service::criticality::{CriticalityRequest, CriticalityResponse};
+use derisk_service::dependence::{DependenceRequest, DependenceResponse};
+use derisk_service::production::{ProductionRequest, ProductionResponse};
 use derisk_service::Service;
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -69,6 +72,33 @@ fn concentration() -> &'static ConcentrationResponse {
     })
 }
 
+fn dependence() -> &'static DependenceResponse {
+    static R: OnceLock<DependenceResponse> = OnceLock::new();
+    R.get_or_init(|| {
+        service()
+            .dependence(&DependenceRequest::new("eu27", "cobalt"))
+            .unwrap()
+    })
+}
+
+fn criticality() -> &'static CriticalityResponse {
+    static R: OnceLock<CriticalityResponse> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut req = CriticalityRequest::new("IND");
+        req.mineral = Some("graphite".into());
+        service().criticality(&req).unwrap()
+    })
+}
+
+fn production() -> &'static ProductionResponse {
+    static R: OnceLock<ProductionResponse> = OnceLock::new();
+    R.get_or_init(|| {
+        service()
+            .production(&ProductionRequest::new("lithium"))
+            .unwrap()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -80,5 +110,20 @@ proptest! {
     #[test]
     fn concentration_responses_round_trip(floats in prop::collection::vec(finite(), 1..64)) {
         check(concentration(), &floats);
+    }
+
+    #[test]
+    fn dependence_responses_round_trip(floats in prop::collection::vec(finite(), 1..64)) {
+        check(dependence(), &floats);
+    }
+
+    #[test]
+    fn criticality_responses_round_trip(floats in prop::collection::vec(finite(), 1..64)) {
+        check(criticality(), &floats);
+    }
+
+    #[test]
+    fn production_responses_round_trip(floats in prop::collection::vec(finite(), 1..64)) {
+        check(production(), &floats);
     }
 }
