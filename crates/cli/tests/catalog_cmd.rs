@@ -6,63 +6,9 @@ use derisk_service::catalog::{MineralsResponse, SourcesResponse};
 use derisk_service::check::DataCheckResponse;
 use derisk_service::production::ProductionResponse;
 use derisk_service::resolve::GroupsResponse;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use std::process::{Command, Output};
+mod common;
 
-fn derisk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_derisk"))
-        .args(args)
-        .env("COLUMNS", "120")
-        .output()
-        .expect("run derisk")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = derisk(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
-/// Run with `--format json`: the output must be the response type, serialised (pretty)
-/// to exactly the bytes printed.
-fn json<T: Serialize + DeserializeOwned>(args: &[&str]) -> T {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let text = stdout(&all);
-    let r: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    assert_eq!(
-        serde_json::to_string_pretty(&r).unwrap() + "\n",
-        text,
-        "{args:?}"
-    );
-    r
-}
-
-/// A table run: every line fits in 120 columns.
-fn table(args: &[&str]) -> String {
-    let text = stdout(args);
-    for line in text.lines() {
-        assert!(
-            line.chars().count() <= 120,
-            "{args:?}: {} columns: {line}",
-            line.chars().count()
-        );
-    }
-    text
-}
-
-fn usage_error(args: &[&str]) -> String {
-    let out = derisk(args);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+use common::{json, stdout, table, usage_error};
 
 #[test]
 fn production_json_is_the_response() {

@@ -4,49 +4,11 @@
 //! and say where they are.
 
 use derisk_service::criticality::{CriticalityResponse, CriticalitySummaryResponse, StageOutcome};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn derisk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_derisk"))
-        .args(args)
-        .env("COLUMNS", "120")
-        .output()
-        .expect("run derisk")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = derisk(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
-/// The JSON output as the response type; it must re-serialise to the same bytes.
-fn response<T: Serialize + DeserializeOwned>(args: &[&str]) -> T {
-    let text = stdout(args);
-    let r: T = serde_json::from_str(&text).expect("the response type");
-    let again = serde_json::to_string_pretty(&r).unwrap() + "\n";
-    assert_eq!(
-        again, text,
-        "{args:?}: JSON is not the response as serialised"
-    );
-    r
-}
-
-fn usage_error(args: &[&str]) -> String {
-    let out = derisk(args);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+use common::{response, stdout, usage_error};
 
 /// Figures printed by derisk e7d966b (the previous release), recorded in the fixture.
 fn release() -> Value {

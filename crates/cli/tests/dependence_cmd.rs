@@ -6,30 +6,11 @@
 
 mod common;
 
-use common::{derisk, usage_error};
+use common::{derisk, json as response, usage_error};
 use derisk_service::dependence::{
     AllImportersResponse, DependenceResponse, DependenceSummaryResponse, ImporterKind, ShareBasis,
 };
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::process::Command;
-
-/// Run with `--format json`; the output must parse as `T` and print back to the same bytes.
-fn response<T: Serialize + DeserializeOwned>(args: &[&str]) -> T {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = derisk(&all);
-    assert!(
-        out.status.success(),
-        "{all:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let r: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{all:?}: {e}"));
-    let again = serde_json::to_string_pretty(&r).unwrap() + "\n";
-    assert_eq!(again, text, "{all:?}: JSON does not round-trip");
-    r
-}
 
 fn close(a: f64, b: f64, what: &str) {
     assert!(
