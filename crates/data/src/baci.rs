@@ -24,7 +24,7 @@ use std::path::Path;
 pub const SOURCE: &str = "baci-hs92-v202401b";
 
 /// Columns the file must have, by header name.
-const COLUMNS: [&str; 8] = [
+pub(crate) const COLUMNS: [&str; 8] = [
     "year",
     "exporter_m49",
     "exporter_iso3",
@@ -36,7 +36,7 @@ const COLUMNS: [&str; 8] = [
 ];
 
 /// Read buffer size: large reads keep decompression and progress callbacks cheap.
-const BUFFER: usize = 256 * 1024;
+pub(crate) const BUFFER: usize = 256 * 1024;
 
 /// Which flows to keep. `None` keeps everything; rows outside the filter are counted in the
 /// report as not kept, with the reason.
@@ -80,7 +80,7 @@ fn peek_magic<R: Read>(input: &mut R) -> std::io::Result<([u8; 2], usize)> {
 }
 
 /// Map an error of the csv reader, telling gzip damage apart from other I/O failures.
-fn read_error(file: &str, gzip: bool, e: csv::Error) -> ImportError {
+pub(crate) fn read_error(file: &str, gzip: bool, e: csv::Error) -> ImportError {
     if !gzip || !e.is_io_error() {
         return csv_error(file, e);
     }
@@ -127,20 +127,7 @@ pub fn read_baci<R: Read>(
     filter: &BaciFilter,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(TradeTable, ImportReport)> {
-    let mut counting = Counting {
-        inner: input,
-        consumed: 0,
-        progress,
-    };
-    let (magic, n) = peek_magic(&mut counting).map_err(|e| ImportError::io(file, e))?;
-    let gzip = n == 2 && magic == [0x1f, 0x8b];
-    let raw = Cursor::new(magic).take(n as u64).chain(counting);
-    let stream: Box<dyn Read + '_> = if gzip {
-        let buffered = BufReader::with_capacity(BUFFER, raw);
-        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
-    } else {
-        Box::new(raw)
-    };
+    let (stream, gzip) = open_input(file, input, progress)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -164,6 +151,30 @@ pub fn read_baci<R: Read>(
     }
     drop(reader);
     state.finish(gzip)
+}
+
+/// The decoded text of `input` (gzip detected from its first bytes, not its name), and
+/// whether it was gzip; `progress` receives the raw bytes consumed so far.
+pub(crate) fn open_input<'a, R: Read + 'a>(
+    file: &str,
+    input: R,
+    progress: &'a mut dyn FnMut(u64),
+) -> Result<(Box<dyn Read + 'a>, bool)> {
+    let mut counting = Counting {
+        inner: input,
+        consumed: 0,
+        progress,
+    };
+    let (magic, n) = peek_magic(&mut counting).map_err(|e| ImportError::io(file, e))?;
+    let gzip = n == 2 && magic == [0x1f, 0x8b];
+    let raw = Cursor::new(magic).take(n as u64).chain(counting);
+    let stream: Box<dyn Read + 'a> = if gzip {
+        let buffered = BufReader::with_capacity(BUFFER, raw);
+        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(raw)
+    };
+    Ok((stream, gzip))
 }
 
 /// [`read_baci`] on a file path; the path is the file label in errors.
@@ -430,7 +441,7 @@ impl<'a> State<'a> {
 }
 
 /// A country code packed into 15 bits (5 per upper-case letter), preserving order.
-fn pack_code(c: CountryCode) -> u64 {
+pub(crate) fn pack_code(c: CountryCode) -> u64 {
     c.as_str().bytes().fold(0, |acc, b| {
         (acc << 5) | u64::from(b.saturating_sub(b'A') & 31)
     })
@@ -438,13 +449,13 @@ fn pack_code(c: CountryCode) -> u64 {
 
 /// (year, hs, exporter, importer) packed into one integer that orders the same way:
 /// year in bits 50.., hs (< 2^20) in 30..50, the two packed codes below.
-fn sort_key(year: Year, hs: HsCode, exporter: u64, importer: u64) -> u64 {
+pub(crate) fn sort_key(year: Year, hs: HsCode, exporter: u64, importer: u64) -> u64 {
     (u64::from(year.get()) << 50) | (u64::from(hs.get()) << 30) | (exporter << 15) | importer
 }
 
 /// Indices (first, second) of the duplicate whose second occurrence comes earliest in
 /// the file, given (key, index) pairs sorted.
-fn first_duplicate(sorted: &[(u64, u32)]) -> Option<(usize, usize)> {
+pub(crate) fn first_duplicate(sorted: &[(u64, u32)]) -> Option<(usize, usize)> {
     sorted
         .windows(2)
         .filter(|w| w[0].0 == w[1].0)
@@ -453,7 +464,7 @@ fn first_duplicate(sorted: &[(u64, u32)]) -> Option<(usize, usize)> {
 }
 
 /// A whole number of at most `max_digits` ASCII digits.
-fn parse_uint(s: &[u8], max_digits: usize) -> Option<u32> {
+pub(crate) fn parse_uint(s: &[u8], max_digits: usize) -> Option<u32> {
     if s.is_empty() || s.len() > max_digits {
         return None;
     }
@@ -463,7 +474,7 @@ fn parse_uint(s: &[u8], max_digits: usize) -> Option<u32> {
 }
 
 /// A finite decimal number.
-fn parse_float(s: &[u8]) -> Option<f64> {
+pub(crate) fn parse_float(s: &[u8]) -> Option<f64> {
     if let Some(v) = parse_plain_decimal(s) {
         return Some(v);
     }

@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod baci;
+pub mod baci_cepii;
 pub mod check;
 pub mod commodities;
 pub mod countries;
@@ -18,6 +19,7 @@ pub mod reference;
 pub mod snapshot;
 pub mod sources;
 pub mod table;
+pub mod trade_file;
 pub mod trade_inference;
 pub mod usgs;
 pub mod wgi;
