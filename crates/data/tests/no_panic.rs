@@ -1,18 +1,20 @@
 //! Importers return `Ok` or `Err` on any input and never panic: arbitrary bytes, and
 //! CSV-shaped text built from tokens that real files contain (and break on).
 //!
-//! Every importer of the crate is here: BACI, WGI (three forms), USGS, World Mining Data,
+//! Every importer of the crate is here: BACI (derisk's layout and CEPII's, with its
+//! country-code file and file names), WGI (three forms), USGS, World Mining Data,
 //! IEA (workbook and extract), bleecam capacity, EU factsheet shares, and the readers of
 //! the project's own reference tables.
 
 use derisk_data::baci::{read_baci, BaciFilter};
+use derisk_data::baci_cepii::{read_cepii, CountryCodes, FileName, HsRevision, Release};
 use derisk_data::commodities::CommodityMap;
 use derisk_data::processing::{import_bleecam_capacity, import_eu_factsheet_shares, Alpha2Map};
 use derisk_data::wgi::{read_political_stability, read_wgi_wide};
 use derisk_data::{iea, reference, usgs, wmd};
 use derisk_data::{CountryResolver, ImportContext, ImportOptions};
 use derisk_model::Mineral;
-use derisk_model::Year;
+use derisk_model::{HsCode, Year};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use proptest::prelude::*;
@@ -37,6 +39,24 @@ fn resolver() -> &'static CountryResolver {
 fn minerals() -> &'static [Mineral] {
     static M: OnceLock<Vec<Mineral>> = OnceLock::new();
     M.get_or_init(|| reference::minerals().expect("embedded minerals"))
+}
+
+/// A country-code file in CEPII's shape: codes the fixture list knows, CEPII's own `S19`,
+/// `R20` (no country) and a blank code.
+fn cepii_codes() -> &'static CountryCodes {
+    static C: OnceLock<CountryCodes> = OnceLock::new();
+    C.get_or_init(|| {
+        let text = "country_code,country_name,iso2,iso3\n152,Chile,CL,CHL\n156,China,CN,CHN\n\
+                    490,\"Other Asia, nes\",,S19\n697,\"Europe EFTA, nes\",,R20\n999,Blank,,\n";
+        CountryCodes::read("codes.csv", text.as_bytes()).expect("country codes")
+    })
+}
+
+fn release() -> Release {
+    Release {
+        revision: HsRevision::Hs1992,
+        version: None,
+    }
 }
 
 fn alpha2() -> &'static Alpha2Map {
@@ -66,7 +86,7 @@ fn with_contexts(mut f: impl FnMut(&ImportContext)) {
     }
 }
 
-const HEADERS: [&str; 13] = [
+const HEADERS: [&str; 15] = [
     "edition,commodity,table,units,country,is_aggregate,prod_2024,prod_2024_flag,prod_2025e,prod_2025e_flag,capacity_2025,reserves,reserves_flag,prod_2024_raw,prod_2025e_raw,reserves_raw,note,source_pdf",
     "commodity,category,country,country_un_m49,iso3,year,value,unit,data_quality",
     "time_period,process,location,material,capacity,notes",
@@ -79,8 +99,14 @@ const HEADERS: [&str; 13] = [
     "\u{feff}\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"1996\",\"2022\",",
     "iso3,country,year,VA_est,PV_est,GE_est,RQ_est,RL_est,CC_est,mean6_est",
     "iso3,country,un_m49,year,estimate,std_err,num_sources,percentile_rank,rank_lower,rank_upper,normalized_0_1_geopolrisk",
+    "t,i,j,k,v,q",
+    "country_code,country_name,country_iso2,country_iso3",
     "a,b",
 ];
+
+/// derisk's own BACI header.
+const BACI_HEADER: &str =
+    "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t";
 
 const TOKENS: [&str; 56] = [
     "",
@@ -174,11 +200,52 @@ fn baci_text() -> impl Strategy<Value = String> {
     )
         .prop_map(|(y, m, c, h, v, q)| format!("{y},{m},{c},{m},{c},{h},{v},{q}"));
     proptest::collection::vec(row, 0..20).prop_map(|rows| {
-        let mut s = String::from(HEADERS[0]);
+        let mut s = String::from(BACI_HEADER);
         s.push('\n');
         for r in rows {
             s.push_str(&r);
             s.push('\n');
+        }
+        s
+    })
+}
+
+/// Rows of CEPII's layout: mostly plausible ones (few keys, so duplicates happen; `R20` in
+/// the country file names no country), some with padded, `NA`, lost-zero or broken fields
+/// and codes missing from the country file.
+fn cepii_text() -> impl Strategy<Value = String> {
+    use proptest::sample::select;
+    let plausible = (
+        select(&["2022", "2023"][..]),
+        select(&["152", "156", "490", " 156", "697"][..]),
+        select(&["152", "156", "490", "156 "][..]),
+        select(&["283691", "51110", "280530"][..]),
+        select(&["1.5", "0", "  12.25"][..]),
+        select(&["", "NA", "\"         NA\"", "2", " 0.25"][..]),
+    );
+    let code = || {
+        select(
+            &[
+                "152", "156", "490", "697", "999", "4", " 156", "1000", "x", "",
+            ][..],
+        )
+    };
+    let messy = (
+        select(&["2022", "1995", "2100", "1899", "20x2"][..]),
+        code(),
+        code(),
+        select(&["283691", "051110", "  283691", "1234", "1234567", "0"][..]),
+        select(&["1.5", "-1", "NaN", "", "1e308"][..]),
+        select(&["", "NA", "2", "-3", "1e308"][..]),
+    );
+    let row = prop_oneof![3 => plausible, 1 => messy]
+        .prop_map(|(t, i, j, k, v, q)| format!("{t},{i},{j},{k},{v},{q}"));
+    (proptest::collection::vec(row, 0..20), any::<bool>()).prop_map(|(rows, crlf)| {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut s = format!("t,i,j,k,v,q{eol}");
+        for r in rows {
+            s.push_str(&r);
+            s.push_str(eol);
         }
         s
     })
@@ -194,6 +261,15 @@ fn all_importers(input: &[u8]) {
     let map = CommodityMap::embedded().expect("embedded commodity map");
     with_contexts(|ctx| {
         let _ = read_baci("fuzz", input, ctx, &BaciFilter::default(), &mut |_| {});
+        let _ = read_cepii(
+            "fuzz",
+            input,
+            &release(),
+            cepii_codes(),
+            ctx,
+            &BaciFilter::default(),
+            &mut |_| {},
+        );
         let _ = read_wgi_wide("fuzz", input, ctx);
         let _ = read_political_stability("fuzz", input, ctx);
         let _ = usgs::import("fuzz", input, ctx, &map);
@@ -209,6 +285,10 @@ fn all_importers(input: &[u8]) {
     let _ = reference::minerals_from_readers("fuzz", input, "fuzz", input);
     let _ = reference::eol_rir_from_commodity_map("fuzz", input);
     let _ = CommodityMap::from_reader("fuzz", input);
+    let _ = CountryCodes::read("fuzz", input);
+    let text = String::from_utf8_lossy(input);
+    let _ = FileName::parse(&text);
+    let _ = text.parse::<HsRevision>();
 }
 
 proptest! {
@@ -237,6 +317,18 @@ proptest! {
     }
 
     #[test]
+    fn plausible_cepii_rows_never_panic(text in cepii_text(), filter in any::<(bool, bool)>()) {
+        let year = |y: u16| Year::try_from(y).unwrap();
+        let filter = BaciFilter {
+            hs: filter.0.then(|| [HsCode::try_from(283691u32).unwrap()].into_iter().collect()),
+            years: filter.1.then(|| (year(2000), year(2030))),
+        };
+        with_contexts(|ctx| {
+            let _ = read_cepii("fuzz", text.as_bytes(), &release(), cepii_codes(), ctx, &filter, &mut |_| {});
+        });
+    }
+
+    #[test]
     fn damaged_gzip_never_panics(
         text in csv_text(),
         cut in 0.0f64..1.0,
@@ -252,6 +344,7 @@ proptest! {
         with_contexts(|ctx| {
             let filter = BaciFilter::default();
             let _ = read_baci("fuzz.gz", gz.as_slice(), ctx, &filter, &mut |_| {});
+            let _ = read_cepii("fuzz.gz", gz.as_slice(), &release(), cepii_codes(), ctx, &filter, &mut |_| {});
         });
     }
 }
