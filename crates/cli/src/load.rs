@@ -1,8 +1,10 @@
 //! Loading the dataset the commands work on: the embedded snapshot (or a snapshot file),
-//! optionally with the trade table replaced by a BACI file, shown with a progress bar.
+//! optionally with the trade table replaced by a BACI file (derisk's layout or CEPII's, as
+//! [`trade_file`] tells them apart), shown with a progress bar.
 
 use anyhow::{Context, Result};
-use derisk_data::{baci, snapshot, CountryResolver, ImportContext, ImportOptions};
+use derisk_data::trade_file::{self, TradeFileError, TradeFileOptions, TradeFileUsage};
+use derisk_data::{snapshot, CountryResolver, ImportContext, ImportOptions};
 use derisk_model::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -10,6 +12,8 @@ use std::path::PathBuf;
 pub struct LoadOptions {
     pub snapshot: Option<PathBuf>,
     pub trade: Option<PathBuf>,
+    /// What was said about a CEPII trade file beyond its path.
+    pub trade_file: TradeFileOptions,
 }
 
 pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
@@ -21,7 +25,7 @@ pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
         None => snapshot::embedded()?,
     };
     if let Some(path) = &opts.trade {
-        ds.trade = load_trade(&ds, path)?.0;
+        ds.trade = load_trade(&ds, path, &opts.trade_file)?.0;
     }
     Ok(ds)
 }
@@ -30,6 +34,7 @@ pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
 pub fn load_trade(
     ds: &Dataset,
     path: &PathBuf,
+    trade_options: &TradeFileOptions,
 ) -> Result<(derisk_model::TradeTable, derisk_model::ImportReport)> {
     let resolver = CountryResolver::from_countries(&ds.countries)?;
     let options = ImportOptions::default();
@@ -47,9 +52,22 @@ pub fn load_trade(
             .progress_chars("=> "),
     );
     bar.set_message(format!("reading {}", path.display()));
-    let result = baci::read_baci_path(path, &ctx, &baci::BaciFilter::default(), &mut |n| {
-        bar.set_position(n)
-    });
+    let result =
+        trade_file::load_trade_path(path, trade_options, &ctx, &mut |n| bar.set_position(n));
     bar.finish_and_clear();
-    Ok(result?)
+    result.map_err(|e| {
+        let flag = match &e {
+            TradeFileError::Usage(TradeFileUsage::CountryFile { .. }) => {
+                Some("pass the country-code file with --trade-countries FILE")
+            }
+            TradeFileError::Usage(TradeFileUsage::Revision { .. }) => {
+                Some("pass the HS revision with --trade-hs REVISION")
+            }
+            _ => None,
+        };
+        match flag {
+            Some(flag) => anyhow::Error::new(e).context(flag),
+            None => anyhow::Error::new(e),
+        }
+    })
 }

@@ -9,6 +9,8 @@ mod render;
 
 use clap::{Parser, Subcommand};
 use derisk_analysis::Engine;
+use derisk_data::baci_cepii::HsRevision;
+use derisk_data::trade_file::{TradeFileError, TradeFileOptions};
 use derisk_service::{Service, ServiceError};
 use render::Format;
 use std::io::Write;
@@ -26,9 +28,17 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     snapshot: Option<PathBuf>,
     /// Replace the embedded trade table with a BACI file (CSV or .csv.gz), e.g. the full
-    /// 1995–2024 history.
+    /// 1995–2024 history, or a file exactly as CEPII distributes it (t,i,j,k,v,q).
     #[arg(long, global = true, value_name = "FILE")]
     trade: Option<PathBuf>,
+    /// The country-code file of a `--trade` file in CEPII's layout (country_codes_V….csv);
+    /// by default the one beside it.
+    #[arg(long, global = true, value_name = "FILE", requires = "trade")]
+    trade_countries: Option<PathBuf>,
+    /// The HS revision of a `--trade` file in CEPII's layout (HS92, HS17…); by default the
+    /// one its name gives (BACI_HS92_…).
+    #[arg(long, global = true, value_name = "REVISION", requires = "trade")]
+    trade_hs: Option<HsRevision>,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value = "table")]
     format: Format,
@@ -64,6 +74,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let opts = load::LoadOptions {
         snapshot: cli.snapshot,
         trade: cli.trade,
+        trade_file: TradeFileOptions {
+            countries: cli.trade_countries,
+            revision: cli.trade_hs,
+        },
     };
     let service =
         || -> anyhow::Result<Service> { Ok(Service::new(Engine::new(load::dataset(&opts)?))) };
@@ -98,6 +112,12 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             match e.downcast_ref::<ServiceError>() {
                 Some(s) if s.is_usage() => ExitCode::from(2),
+                _ if e
+                    .downcast_ref::<TradeFileError>()
+                    .is_some_and(TradeFileError::is_usage) =>
+                {
+                    ExitCode::from(2)
+                }
                 _ if e
                     .downcast_ref::<commands::criticality::ParamsFileError>()
                     .is_some() =>

@@ -96,9 +96,9 @@ pub enum TradeFileUsage {
 
 fn beside(dir: &str, found: &[String]) -> String {
     match found {
-        [] => format!("{dir} has no country_codes_*.csv"),
+        [] => format!("there is no country_codes_*.csv in {dir}"),
         _ => format!(
-            "{dir} has {} of them ({}), so which one is not clear",
+            "there are {} in {dir} ({}), so which one is not clear",
             found.len(),
             found.join(", ")
         ),
