@@ -141,6 +141,7 @@ pub fn read_baci<R: Read>(
     )?;
 
     let mut state = State::new(file, ctx, filter);
+    state.line_offset = line_offset(reader.position().line());
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -175,6 +176,12 @@ pub(crate) fn open_input<'a, R: Read + 'a>(
         Box::new(raw)
     };
     Ok((stream, gzip))
+}
+
+/// Added to csv's line numbers of records, given its line after the header: it reports
+/// line 1 there for CRLF files, and counts one short from then on.
+pub(crate) fn line_offset(after_header: u64) -> u64 {
+    2u64.saturating_sub(after_header)
 }
 
 /// [`read_baci`] on a file path; the path is the file label in errors.
@@ -245,6 +252,8 @@ struct State<'a> {
     outside_years: usize,
     outside_hs: usize,
     no_quantity: usize,
+    /// Added to csv's line numbers (see [`line_offset`]).
+    line_offset: u64,
 }
 
 impl<'a> State<'a> {
@@ -263,12 +272,13 @@ impl<'a> State<'a> {
             outside_years: 0,
             outside_hs: 0,
             no_quantity: 0,
+            line_offset: 0,
         }
     }
 
     fn row(&mut self, rec: &csv::ByteRecord, idx: &[usize; 8]) -> Result<()> {
         self.report.rows_read += 1;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map(|p| p.line()).unwrap_or(0) + self.line_offset;
         let field = |i: usize| rec.get(idx[i]).unwrap_or(b"").trim_ascii();
         let err = |i: usize, expected: &str| {
             ImportError::field(

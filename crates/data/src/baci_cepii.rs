@@ -269,7 +269,7 @@ impl CountryCodes {
         let code_col = find(&[CODE_COLUMN]).ok_or_else(|| missing(CODE_COLUMN))?;
         let iso3_col = find(&ISO3_COLUMNS).ok_or_else(|| missing(&ISO3_COLUMNS.join(" or ")))?;
         let name_col = find(&NAME_COLUMNS);
-        let line_offset = line_offset(reader.position().line());
+        let line_offset = baci::line_offset(reader.position().line());
         let mut out = CountryCodes {
             file: file.to_string(),
             entries: Vec::new(),
@@ -365,11 +365,6 @@ impl CountryCodes {
     }
 }
 
-/// Added to csv's line numbers after the header: it reports line 1 there for CRLF files.
-fn line_offset(after_header: u64) -> u64 {
-    2u64.saturating_sub(after_header)
-}
-
 /// Read CEPII's layout from `input` (plain CSV or gzip, detected from the first bytes).
 ///
 /// `progress` receives the raw input bytes consumed so far. Strict: a malformed field is an
@@ -403,7 +398,7 @@ pub fn read_cepii<R: Read>(
             .byte_headers()
             .map_err(|e| baci::read_error(file, gzip, e))?,
     )?;
-    let offset = line_offset(reader.position().line());
+    let offset = baci::line_offset(reader.position().line());
     let mut state = State::new(file, release, codes, ctx, filter);
     let mut record = csv::ByteRecord::new();
     loop {

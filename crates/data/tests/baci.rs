@@ -389,3 +389,32 @@ fn real_full_history_loads() {
         .iter()
         .all(|(reason, _)| reason.starts_with("year outside")));
 }
+
+#[test]
+fn crlf_files_name_the_same_lines_as_lf_files() {
+    let resolver = fixture_resolver();
+    let options = ImportOptions::default();
+    let ctx = ImportContext {
+        countries: &resolver,
+        minerals: &[],
+        options: &options,
+    };
+    for eol in ["\n", "\r\n"] {
+        let text = [
+            "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t",
+            "2022,152,CHL,156,CHN,283691,1,1",
+            "2022,152,CHL,156,CHN,283691,x,1",
+        ]
+        .join(eol);
+        match read_baci(
+            "f.csv",
+            text.as_bytes(),
+            &ctx,
+            &BaciFilter::default(),
+            &mut |_| {},
+        ) {
+            Err(ImportError::Field { at, .. }) => assert_eq!(at.line, 3, "{eol:?}"),
+            other => panic!("expected a Field error, got {other:?}"),
+        }
+    }
+}

@@ -286,8 +286,9 @@ fn malformed_fields_each_name_their_column() {
         ("2022,152,156,283691,1,-2", "q", "-2"),
         ("2022,152,156,283691,1,n.a.", "q", "n.a."),
     ];
-    for (row, field, value) in cases {
-        let text = format!("t,i,j,k,v,q\n{row}\n");
+    // CRLF files number their lines like LF files.
+    for ((row, field, value), eol) in cases.into_iter().zip(["\n", "\r\n"].into_iter().cycle()) {
+        let text = format!("t,i,j,k,v,q{eol}2022,152,156,283691,1,1{eol}{row}{eol}");
         match read_cepii(
             "f.csv",
             text.as_bytes(),
@@ -298,7 +299,7 @@ fn malformed_fields_each_name_their_column() {
             &mut |_| {},
         ) {
             Err(ImportError::Field { at, value: v, .. }) => {
-                assert_eq!((at.line, at.field.as_str(), v.as_str()), (2, field, value));
+                assert_eq!((at.line, at.field.as_str(), v.as_str()), (3, field, value));
             }
             other => panic!("{row}: expected a Field error, got {other:?}"),
         }
