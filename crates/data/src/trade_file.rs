@@ -262,8 +262,7 @@ pub fn load_trade_path(
             let (table, mut report) =
                 baci_cepii::read_cepii_path(path, &release, &codes, ctx, &filter, progress)?;
             report.notes.push(format!(
-                "HS revision {revision} {revision_basis}; country codes {countries_basis} ({})",
-                countries.display()
+                "HS revision {revision} {revision_basis}; country-code file {countries_basis}"
             ));
             report.notes.push(format!(
                 "only the {} {revision} codes the dataset's minerals carry are kept",

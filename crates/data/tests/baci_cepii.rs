@@ -589,6 +589,7 @@ fn cepii_layout_of_the_real_extract_reads_back_to_the_same_flows() {
         .into_iter()
         .filter(|f| carried.contains(&f.hs))
         .collect();
+    eprintln!("{report:#?}");
     assert_eq!(got.flows, want);
     assert_eq!(report.rows_read, rows);
     let not_kept: usize = report.not_kept.iter().map(|(_, n)| n).sum();
