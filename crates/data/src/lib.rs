@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod baci;
+pub mod baci_selected;
 pub mod check;
 pub mod commodities;
 pub mod countries;
