@@ -7,7 +7,9 @@ use crate::error::{non_negative, AnalysisError, Result};
 use crate::production::ProductionBasis;
 use crate::production::ProductionTotal;
 use crate::transit::{transit_hubs, TransitCheck};
-use derisk_model::{CountryCode, CountryGroup, HsCode, Stage, TradeFlow, Year};
+use derisk_model::{
+    CountryCode, CountryGroup, HsCode, HsKey, Nomenclature, Stage, TradeFlow, Year,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -41,13 +43,21 @@ impl Importer {
     }
 }
 
-/// An HS code read for the mineral, with its contained-element factor.
+/// An HS code read for the mineral (in its nomenclature), with its contained-element factor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CarrierUsed {
+    pub nomenclature: Nomenclature,
     pub hs: HsCode,
     pub stage: Stage,
     pub content_factor: f64,
     pub description: String,
+}
+
+impl CarrierUsed {
+    /// (nomenclature, code): what the carrier's flows are found by.
+    pub fn key(&self) -> HsKey {
+        HsKey::new(self.nomenclature, self.hs)
+    }
 }
 
 /// One trading partner on one side (imports or exports).
@@ -124,6 +134,10 @@ pub enum NirNote {
     ProductionUnknown { basis: ProductionBasis },
     /// Unknown: production + imports − exports is zero or negative.
     ApparentConsumptionNotPositive { apparent_t: f64 },
+    /// Unknown: the importer's flows under these carriers of the stage have values but no
+    /// quantity at all (a value-only year or source), so the stage's contained tonnes are
+    /// not known. Never read as zero trade.
+    TonnageUnknown { carriers: Vec<HsKey> },
 }
 
 /// Share of imports coming from a focus country or group.
@@ -140,13 +154,16 @@ pub struct FocusShare {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageBalance {
     pub stage: Stage,
-    pub imports_t: f64,
-    pub exports_t: f64,
+    /// Imports at this stage, contained tonnes over flows with a quantity; `None` when a
+    /// carrier's import flows have no quantity at all (a value-only year).
+    pub imports_t: Option<f64>,
+    /// Exports likewise.
+    pub exports_t: Option<f64>,
     /// Members' production at this stage, contained tonnes, or why it is unknown.
     pub production: ProductionTotal,
     /// `NIR = (imports − exports) / (production + imports − exports)`, contained tonnes.
-    /// Negative for a net exporter. `None` when production is unknown or apparent
-    /// consumption is not positive.
+    /// Negative for a net exporter. `None` when imports or exports are unknown in tonnes,
+    /// production is unknown or apparent consumption is not positive.
     pub nir: Option<f64>,
     pub note: NirNote,
 }
@@ -169,6 +186,17 @@ pub struct Dependence {
     /// The NIR when the carriers are of one stage (always so when `stage` is given).
     pub nir: Option<f64>,
     pub transit: TransitCheck,
+}
+
+/// One stage's trade while flows are read: contained tonnes each way, and the carriers
+/// whose flows on a side all lack a quantity.
+#[derive(Default)]
+struct StageAcc {
+    imports_t: f64,
+    exports_t: f64,
+    /// Carriers whose import flows, or export flows, all lack a quantity.
+    imports_value_only: Vec<HsKey>,
+    exports_value_only: Vec<HsKey>,
 }
 
 /// Accumulates one side's flows by partner.
@@ -308,6 +336,7 @@ impl Query<'_> {
                 });
             }
             v.push(CarrierUsed {
+                nomenclature: c.nomenclature,
                 hs: c.hs,
                 stage: c.stage.clone(),
                 content_factor: c.content_factor,
@@ -322,7 +351,7 @@ impl Query<'_> {
                     .unwrap_or_default(),
             });
         }
-        v.sort_by_key(|a| a.hs);
+        v.sort_by_key(CarrierUsed::key);
         Ok(v)
     }
 
@@ -339,7 +368,10 @@ impl Query<'_> {
     /// contained tonnes): `NIR = (I − E) / (P + I − E)`, with `P` the members' production
     /// at that stage from figures on the contained basis (see
     /// [`ProductionIndex::production_contained`](crate::ProductionIndex::production_contained)
-    /// for when `P` is unknown and when it is genuinely 0). Transit hubs: see
+    /// for when `P` is unknown and when it is genuinely 0). A stage's NIR is also unknown
+    /// ([`NirNote::TonnageUnknown`]) when one of its carriers has flows of the importer on a
+    /// side but none with a quantity (a value-only year): its tonnes are not known, and are
+    /// never read as zero. Carriers are matched on (nomenclature, code). Transit hubs: see
     /// [`TransitCheck`].
     ///
     /// Errors: unknown mineral; no HS carriers (for the stage); no trade at all in `year`;
@@ -376,13 +408,15 @@ impl Query<'_> {
         let mut exports = SideAcc::default();
         let mut intra = (0usize, 0.0f64);
         let mut focus_acc = (0.0f64, 0.0f64);
-        let mut by_stage: BTreeMap<Stage, (f64, f64)> = BTreeMap::new();
+        let mut by_stage: BTreeMap<Stage, StageAcc> = BTreeMap::new();
         // Only the members' own flows are read: imports by importer, exports by exporter.
         let overlay = self.overlay();
         for c in &carriers {
             let bal = by_stage.entry(c.stage.clone()).or_default();
+            // Flows of this carrier on each side: (all, with a quantity).
+            let mut seen = [(0usize, 0usize); 2];
             for &m in &importer.members {
-                for f in self.trade().imports_of(year, c.hs, m) {
+                for f in self.trade().imports_of(year, c.key(), m) {
                     let f = &overlay.flow(mineral, c, f);
                     let q = contained(f, c.content_factor)?;
                     if importer.contains(f.exporter) {
@@ -391,21 +425,32 @@ impl Query<'_> {
                         continue;
                     }
                     imports.add(f.exporter, f, q);
-                    bal.0 += q.unwrap_or(0.0);
+                    bal.imports_t += q.unwrap_or(0.0);
+                    seen[0].0 += 1;
+                    seen[0].1 += usize::from(q.is_some());
                     if focus.is_some_and(|fo| fo.contains(f.exporter)) {
                         focus_acc.0 += f.value_kusd;
                         focus_acc.1 += q.unwrap_or(0.0);
                     }
                 }
-                for f in self.trade().exports_of(year, c.hs, m) {
+                for f in self.trade().exports_of(year, c.key(), m) {
                     let f = &overlay.flow(mineral, c, f);
                     let q = contained(f, c.content_factor)?;
                     // Flows to other members were counted once, as intra-group, above.
                     if !importer.contains(f.importer) {
                         exports.add(f.importer, f, q);
-                        bal.1 += q.unwrap_or(0.0);
+                        bal.exports_t += q.unwrap_or(0.0);
+                        seen[1].0 += 1;
+                        seen[1].1 += usize::from(q.is_some());
                     }
                 }
+            }
+            let value_only = |(all, with_q): (usize, usize)| all > 0 && with_q == 0;
+            if value_only(seen[0]) {
+                bal.imports_value_only.push(c.key());
+            }
+            if value_only(seen[1]) {
+                bal.exports_value_only.push(c.key());
             }
         }
         let imports = imports.finish();
@@ -419,7 +464,7 @@ impl Query<'_> {
         });
         let balances: Vec<StageBalance> = by_stage
             .into_iter()
-            .map(|(st, (i, e))| self.balance(mineral, st, year, importer, i, e))
+            .map(|(st, acc)| self.balance(mineral, st, year, importer, acc))
             .collect();
         let nir = match balances.as_slice() {
             [one] => one.nir,
@@ -453,9 +498,18 @@ impl Query<'_> {
         stage: Stage,
         year: Year,
         importer: &Importer,
-        imports_t: f64,
-        exports_t: f64,
+        acc: StageAcc,
     ) -> StageBalance {
+        let StageAcc {
+            imports_t,
+            exports_t,
+            imports_value_only,
+            exports_value_only,
+        } = acc;
+        let mut value_only = imports_value_only.clone();
+        value_only.extend(exports_value_only.iter().copied());
+        value_only.sort();
+        value_only.dedup();
         let production = self.production().production_contained(
             mineral,
             &stage,
@@ -464,6 +518,12 @@ impl Query<'_> {
             self.overlay(),
         );
         let (nir, note) = match production.tonnes {
+            _ if !value_only.is_empty() => (
+                None,
+                NirNote::TonnageUnknown {
+                    carriers: value_only,
+                },
+            ),
             None => (
                 None,
                 NirNote::ProductionUnknown {
@@ -494,8 +554,8 @@ impl Query<'_> {
         };
         StageBalance {
             stage,
-            imports_t,
-            exports_t,
+            imports_t: imports_value_only.is_empty().then_some(imports_t),
+            exports_t: exports_value_only.is_empty().then_some(exports_t),
             production,
             nir,
             note,

@@ -96,6 +96,15 @@ impl fmt::Display for NirNote {
                 f,
                 "apparent consumption (production + imports − exports = {apparent_t} t) is not positive"
             ),
+            NirNote::TonnageUnknown { carriers } => {
+                let codes: Vec<String> = carriers.iter().map(|k| k.to_string()).collect();
+                write!(
+                    f,
+                    "tonnage unknown: trade under {} has values but no quantities in this year \
+                     (value shares only)",
+                    codes.join(", ")
+                )
+            }
         }
     }
 }
@@ -158,6 +167,14 @@ impl fmt::Display for GprsGap {
             GprsGap::NoSupply => {
                 f.write_str("no imports and no domestic production: GeoPolRisk is undefined")
             }
+            GprsGap::TonnageUnknown { carriers } => {
+                let codes: Vec<String> = carriers.iter().map(|k| k.to_string()).collect();
+                write!(
+                    f,
+                    "imports in tonnes unknown: trade under {} has values but no quantities",
+                    codes.join(", ")
+                )
+            }
         }
     }
 }
@@ -188,7 +205,7 @@ impl fmt::Display for BriefGap {
             BriefGap::Dependence { error } => write!(f, "dependence: {error}"),
             BriefGap::NoImports { hs, year } => write!(
                 f,
-                "dependence: no imports recorded under HS {} in {year}",
+                "dependence: no imports recorded under {} in {year}",
                 join(hs, ", ")
             ),
         }

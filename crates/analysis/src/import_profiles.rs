@@ -61,7 +61,7 @@ impl Query<'_> {
         // therefore buffered per member and replayed in member order.
         let overlay = self.overlay();
         for c in &carriers {
-            let flows = self.trade().flows(year, c.hs);
+            let flows = self.trade().flows(year, c.key());
             let mut per_group: Vec<BTreeMap<CountryCode, Vec<usize>>> =
                 vec![BTreeMap::new(); groups.len()];
             for (k, f) in flows.iter().enumerate() {

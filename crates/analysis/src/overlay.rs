@@ -6,7 +6,7 @@
 
 use crate::dependence::CarrierUsed;
 use crate::error::{AnalysisError, Result};
-use derisk_model::{CountryCode, HsCode, MineralId, Stage, TradeFlow};
+use derisk_model::{CountryCode, HsKey, MineralId, Stage, TradeFlow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -25,12 +25,13 @@ pub enum ProductionChange {
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum OverlayRule {
     /// Multiply the value and quantity of `exporter`'s flows by `factor`, restricted to a
-    /// mineral's carriers, a stage, one HS code and/or some importers when given.
+    /// mineral's carriers, a stage, one carrier (nomenclature and code) and/or some
+    /// importers when given.
     Exports {
         exporter: CountryCode,
         mineral: Option<MineralId>,
         stage: Option<Stage>,
-        carrier: Option<HsCode>,
+        carrier: Option<HsKey>,
         /// Only flows to these importers; all importers when `None`.
         importers: Option<BTreeSet<CountryCode>>,
         factor: f64,
@@ -111,7 +112,7 @@ impl Overlay {
                 let hit = *exporter == f.exporter
                     && m.as_ref().is_none_or(|m| m.as_str() == mineral)
                     && stage.as_ref().is_none_or(|s| *s == carrier.stage)
-                    && hs.is_none_or(|h| h == carrier.hs)
+                    && hs.is_none_or(|h| h == carrier.key())
                     && importers.as_ref().is_none_or(|i| i.contains(&f.importer));
                 if hit {
                     k *= factor;

@@ -1,13 +1,13 @@
-//! Bilateral trade indexed by (year, HS code), then by exporter and by importer, built
-//! once and reused by every query.
+//! Bilateral trade indexed by (year, nomenclature, HS code), then by exporter and by
+//! importer, built once and reused by every query.
 
-use derisk_model::{CountryCode, Dataset, HsCode, TradeFlow, Year};
+use derisk_model::{CountryCode, Dataset, HsCode, HsKey, Nomenclature, TradeFlow, Year};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-/// One country's total trade of one HS code in one year, tonnes of product, over flows
-/// with a valid quantity (flows without one are not counted).
+/// One country's total trade of one HS code (in one nomenclature) in one year, tonnes of
+/// product, over flows with a valid quantity (flows without one are not counted).
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct CountryTotal {
     pub country: CountryCode,
@@ -15,24 +15,35 @@ pub struct CountryTotal {
     pub imports_t: f64,
 }
 
-/// Trade flows grouped by (year, HS code); within a group, flows of one exporter are found
-/// by binary search, and flows to one importer through a permutation sorted by importer.
-/// Each country's world totals per group are precomputed. The index holds row numbers into
-/// the dataset's trade table, which [`crate::Engine::new`] keeps sorted by
-/// (year, hs, exporter, importer).
+/// Trade flows grouped by (year, nomenclature, HS code) — the same six digits in two
+/// nomenclatures are two groups; within a group, flows of one exporter are found by binary
+/// search, and flows to one importer through a permutation sorted by importer. Each
+/// country's world totals per group are precomputed. The index holds row numbers into the
+/// dataset's trade table, which [`crate::Engine::new`] keeps sorted by
+/// (year, nomenclature, hs, exporter, importer).
 #[derive(Debug)]
 pub struct TradeIndex {
     ds: Arc<Dataset>,
     /// Within each group's range, row numbers sorted by importer.
     by_importer: Vec<u32>,
-    ranges: HashMap<(Year, HsCode), Range<usize>>,
-    /// Per (year, hs): totals by country, sorted by country.
-    totals: HashMap<(Year, HsCode), Vec<CountryTotal>>,
+    ranges: HashMap<(Year, HsKey), Range<usize>>,
+    /// Per (year, key): totals by country, sorted by country.
+    totals: HashMap<(Year, HsKey), Vec<CountryTotal>>,
     years: BTreeSet<Year>,
 }
 
-pub(crate) fn full_key(f: &TradeFlow) -> (Year, HsCode, CountryCode, CountryCode) {
-    (f.year, f.hs, f.exporter, f.importer)
+/// What a group of flows holds: one (year, nomenclature, code).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct GroupSummary {
+    pub year: Year,
+    pub key: HsKey,
+    pub flows: usize,
+    /// Flows with a quantity.
+    pub with_quantity: usize,
+}
+
+pub(crate) fn full_key(f: &TradeFlow) -> (Year, Nomenclature, HsCode, CountryCode, CountryCode) {
+    (f.year, f.nomenclature, f.hs, f.exporter, f.importer)
 }
 
 /// Whether the table is sorted as the index needs.
@@ -42,11 +53,11 @@ pub(crate) fn is_sorted(flows: &[TradeFlow]) -> bool {
 
 impl TradeIndex {
     /// Index the dataset's trade table, which must be sorted (see [`is_sorted`]): one pass
-    /// and a sort by importer within each (year, hs) group.
+    /// and a sort by importer within each (year, nomenclature, hs) group.
     pub(crate) fn new(ds: Arc<Dataset>) -> TradeIndex {
         let flows = &ds.trade.flows;
         debug_assert!(is_sorted(flows));
-        let group = |f: &TradeFlow| (f.year, f.hs);
+        let group = |f: &TradeFlow| (f.year, f.key());
         let mut ranges = HashMap::new();
         let mut totals = HashMap::new();
         let mut years = BTreeSet::new();
@@ -76,46 +87,46 @@ impl TradeIndex {
         &self.ds.trade.flows
     }
 
-    fn range(&self, year: Year, hs: HsCode) -> Range<usize> {
-        self.ranges.get(&(year, hs)).cloned().unwrap_or(0..0)
+    fn range(&self, year: Year, key: HsKey) -> Range<usize> {
+        self.ranges.get(&(year, key)).cloned().unwrap_or(0..0)
     }
 
-    /// Flows of one HS code in one year, sorted by (exporter, importer).
-    pub fn flows(&self, year: Year, hs: HsCode) -> &[TradeFlow] {
-        &self.all()[self.range(year, hs)]
+    /// Flows of one (nomenclature, code) in one year, sorted by (exporter, importer).
+    pub fn flows(&self, year: Year, key: HsKey) -> &[TradeFlow] {
+        &self.all()[self.range(year, key)]
     }
 
-    /// Flows of one HS code in one year shipped by `exporter`.
-    pub fn exports_of(&self, year: Year, hs: HsCode, exporter: CountryCode) -> &[TradeFlow] {
-        let g = self.flows(year, hs);
+    /// Flows of one (nomenclature, code) in one year shipped by `exporter`.
+    pub fn exports_of(&self, year: Year, key: HsKey, exporter: CountryCode) -> &[TradeFlow] {
+        let g = self.flows(year, key);
         let lo = g.partition_point(|f| f.exporter < exporter);
         let hi = g.partition_point(|f| f.exporter <= exporter);
         &g[lo..hi]
     }
 
-    /// Flows of one HS code in one year received by `importer`.
+    /// Flows of one (nomenclature, code) in one year received by `importer`.
     pub fn imports_of(
         &self,
         year: Year,
-        hs: HsCode,
+        key: HsKey,
         importer: CountryCode,
     ) -> impl Iterator<Item = &TradeFlow> + '_ {
         let flows = self.all();
-        let perm = &self.by_importer[self.range(year, hs)];
+        let perm = &self.by_importer[self.range(year, key)];
         let lo = perm.partition_point(|&j| flows[j as usize].importer < importer);
         let hi = perm.partition_point(|&j| flows[j as usize].importer <= importer);
         perm[lo..hi].iter().map(move |&j| &flows[j as usize])
     }
 
-    /// A country's world exports and imports of one HS code in one year (product tonnes,
-    /// flows with a valid quantity); `None` when it has no such flow.
+    /// A country's world exports and imports of one (nomenclature, code) in one year
+    /// (product tonnes, flows with a valid quantity); `None` when it has no such flow.
     pub fn country_total(
         &self,
         year: Year,
-        hs: HsCode,
+        key: HsKey,
         country: CountryCode,
     ) -> Option<&CountryTotal> {
-        let v = self.totals.get(&(year, hs))?;
+        let v = self.totals.get(&(year, key))?;
         v.binary_search_by(|t| t.country.cmp(&country))
             .ok()
             .map(|i| &v[i])
@@ -129,6 +140,26 @@ impl TradeIndex {
     /// Years with flows, ascending.
     pub fn years(&self) -> impl Iterator<Item = Year> + '_ {
         self.years.iter().copied()
+    }
+
+    /// Every (year, nomenclature, code) group with its flow counts, sorted by (key, year).
+    pub fn groups(&self) -> Vec<GroupSummary> {
+        let flows = self.all();
+        let mut v: Vec<GroupSummary> = self
+            .ranges
+            .iter()
+            .map(|(&(year, key), r)| GroupSummary {
+                year,
+                key,
+                flows: r.len(),
+                with_quantity: flows[r.clone()]
+                    .iter()
+                    .filter(|f| f.quantity_t.is_some())
+                    .count(),
+            })
+            .collect();
+        v.sort_by_key(|g| (g.key, g.year));
+        v
     }
 
     /// Number of flows indexed.
@@ -169,10 +200,15 @@ mod tests {
     use super::*;
 
     fn flow(y: u16, e: &str, i: &str, hs: u32) -> TradeFlow {
+        flow_in(Nomenclature::Hs1992, y, e, i, hs)
+    }
+
+    fn flow_in(n: Nomenclature, y: u16, e: &str, i: &str, hs: u32) -> TradeFlow {
         TradeFlow {
             year: Year::try_from(y).unwrap(),
             exporter: CountryCode::try_from(e).unwrap(),
             importer: CountryCode::try_from(i).unwrap(),
+            nomenclature: n,
             hs: HsCode::try_from(hs).unwrap(),
             value_kusd: 1.0,
             quantity_t: Some(2.0),
@@ -187,17 +223,26 @@ mod tests {
             flow(2020, "CHN", "USA", 100_000),
             flow(2021, "CHN", "FRA", 100_000),
             flow(2020, "CHN", "FRA", 200_000),
+            // The same six digits in another nomenclature: another group.
+            flow_in(Nomenclature::Hs2017, 2020, "CHN", "FRA", 100_000),
         ];
         flows.sort_by_key(full_key);
         let mut ds = Dataset::default();
         ds.trade.flows = flows;
         let ix = TradeIndex::new(Arc::new(ds));
+        let code = HsCode::try_from(100_000).unwrap();
         let (y, hs) = (
             Year::try_from(2020u16).unwrap(),
-            HsCode::try_from(100_000).unwrap(),
+            HsKey::new(Nomenclature::Hs1992, code),
         );
+        let hs17 = HsKey::new(Nomenclature::Hs2017, code);
         let cc = |s| CountryCode::try_from(s).unwrap();
         assert_eq!(ix.flows(y, hs).len(), 3);
+        assert_eq!(ix.flows(y, hs17).len(), 1);
+        assert_eq!(ix.imports_of(y, hs17, cc("FRA")).count(), 1);
+        let groups = ix.groups();
+        assert_eq!(groups.len(), 4);
+        assert_eq!((groups[3].key, groups[3].flows), (hs17, 1));
         assert_eq!(ix.exports_of(y, hs, cc("CHN")).len(), 2);
         assert_eq!(ix.imports_of(y, hs, cc("FRA")).count(), 2);
         assert_eq!(ix.imports_of(y, hs, cc("AUS")).count(), 0);

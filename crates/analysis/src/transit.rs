@@ -75,8 +75,8 @@ pub(crate) fn transit_hubs(
                         .quantity_t
                         .filter(|q| q.is_finite() && *q >= 0.0)
                 };
-                let exp = ix.trade().exports_of(year, c.hs, s).iter().filter_map(q);
-                let imp = ix.trade().imports_of(year, c.hs, s).filter_map(q);
+                let exp = ix.trade().exports_of(year, c.key(), s).iter().filter_map(q);
+                let imp = ix.trade().imports_of(year, c.key(), s).filter_map(q);
                 let (n, exp) = exp.fold((0, 0.0), |(n, a), b| (n + 1, a + b));
                 let (m, imp) = imp.fold((0, 0.0), |(n, a), b| (n + 1, a + b));
                 if n + m == 0 {
@@ -84,7 +84,7 @@ pub(crate) fn transit_hubs(
                 }
                 (exp, imp)
             } else {
-                match ix.trade().country_total(year, c.hs, s) {
+                match ix.trade().country_total(year, c.key(), s) {
                     Some(t) => (t.exports_t, t.imports_t),
                     None => continue,
                 }

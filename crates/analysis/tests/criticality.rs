@@ -277,6 +277,7 @@ fn cobalt() -> Dataset {
         ],
         trade: TradeTable {
             provenance: None,
+            parts: Vec::new(),
             flows: vec![
                 flow(2022, "CHN", "DEU", 282_200, 700.0, Some(100.0)),
                 flow(2022, "CHN", "FRA", 282_200, 300.0, Some(50.0)),

@@ -38,6 +38,7 @@ fn cobalt() -> Dataset {
         ],
         trade: derisk_model::TradeTable {
             provenance: None,
+            parts: Vec::new(),
             flows: vec![
                 flow(2022, "COD", "CHN", ORE, 50.0, Some(1_000.0)),
                 flow(2022, "CHN", "DEU", OXIDE, 700.0, Some(100.0)),

@@ -248,6 +248,7 @@ fn lithium() -> Dataset {
         observations,
         trade: TradeTable {
             provenance: None,
+            parts: Vec::new(),
             flows: vec![flow(2023, "AUS", "DEU", ORE, 1_000.0, Some(200.0))],
         },
         ..Dataset::default()

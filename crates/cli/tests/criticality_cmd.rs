@@ -15,6 +15,27 @@ fn release() -> Value {
     serde_json::from_str(include_str!("fixtures/criticality_e7d966b.json")).unwrap()
 }
 
+/// Minerals whose trade inputs changed since e7d966b, so their figures moved by design:
+/// new HS 2017 carriers (antimony, copper, gallium, magnesium, nickel, phosphate rock,
+/// silicon, tungsten), HS 1992 codes first embedded then (arsenic, barite, lead, mercury,
+/// zinc) and refining shares newly inferred from that trade. The others must not have
+/// moved.
+const CHANGED_BY_NEW_CARRIERS: [&str; 13] = [
+    "antimony",
+    "arsenic",
+    "barite",
+    "copper",
+    "gallium",
+    "lead",
+    "magnesium",
+    "mercury",
+    "nickel",
+    "phosphate-rock",
+    "silicon",
+    "tungsten",
+    "zinc",
+];
+
 /// Equal within 1e-12, both absent, or a failure naming what differs.
 fn same(what: &str, old: &Value, new: Option<f64>) {
     match (old.as_f64(), new) {
@@ -79,6 +100,9 @@ fn every_mineral_for_india_equals_the_previous_release() {
     assert_eq!(r.minerals.len(), old.len());
     for m in &r.minerals {
         let id = &m.mineral.id;
+        if CHANGED_BY_NEW_CARRIERS.contains(&id.as_str()) {
+            continue;
+        }
         let o = &old[id.as_str()];
         same(&format!("{id} EU SR"), &o["eu_sr"], m.eu_sr);
         assert_eq!(

@@ -153,7 +153,7 @@ fn summary_over_minerals_round_trips() {
     let r: DependenceSummaryResponse =
         response(&["dependence", "--importer", "IND", "--focus", "CHN"]);
     assert!(r.rows.iter().any(|x| x.mineral == "lithium"));
-    assert!(r.rows.iter().all(|x| x.mineral != "gallium"));
+    assert!(r.rows.iter().all(|x| x.mineral != "indium"));
     assert_eq!(r.focus.unwrap().label, "CHN");
 }
 
@@ -240,7 +240,7 @@ fn mistakes_exit_with_code_2() {
         "mining",
     ]);
     assert!(err.contains("refining"), "{err}");
-    let err = usage_error(&["dependence", "--importer", "IND", "--mineral", "gallium"]);
+    let err = usage_error(&["dependence", "--importer", "IND", "--mineral", "indium"]);
     assert!(err.contains("lithium"), "{err}");
     usage_error(&[
         "dependence",

@@ -5,9 +5,14 @@
 
 use crate::commodities::CommodityMap;
 use crate::error::{ImportError, RawDirProblem, Result};
-use crate::{baci, countries, iea, processing, reference, trade_inference, usgs, wgi, wmd};
+use crate::{
+    baci, baci_selected, countries, iea, processing, reference, trade_inference, usgs, wgi, wmd,
+};
 use crate::{CountryResolver, ImportContext, ImportOptions, Imported};
-use derisk_model::{Dataset, Evidence, Measure, Observation, Stage, Year};
+use derisk_model::{
+    Dataset, Evidence, HsKey, Measure, Mineral, Nomenclature, Observation, Provenance,
+    QuantityCoverage, SourceId, Stage, TradeTable, Year,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::BufReader;
@@ -23,12 +28,15 @@ pub mod layout {
     pub const BLEECAM_REE: &str = "processing/bleecam_rare_earth_capacity_by_stage_country.csv";
     pub const BLEECAM_GA: &str = "processing/bleecam_gallium_capacity_by_stage_country.csv";
     pub const EU_SHARES: &str = "processing/eu_crm2020_top10_producer_shares.csv";
-    pub const BACI_CRITICAL: &str = "baci/hs92_critical_minerals_2017_2024.csv";
+    pub const BACI_RAW_MATERIALS: &str = "baci/hs92_raw_materials_1995_2024.csv.gz";
+    pub const BACI_HS17_2024: &str = "baci_hs17/baci_v202601_hs17_selected_2024.csv.gz";
+    pub const BACI_HS17_VALUE_ONLY: &str =
+        "baci_hs17/baci_v202601_selected_value_only_2002_2023.csv.gz";
     pub const WGI_WIDE: &str = "wgi/WGIData_1996_2022.csv";
     pub const WGI_PV: &str = "wgi/political_stability_pv_1996_2024.csv";
 
     /// Every file [`build_from_dir`](super::build_from_dir) reads, in the order it reads them.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 15] = [
         ISO,
         WORLD_COUNTRIES,
         COMMODITY_MAP,
@@ -39,7 +47,9 @@ pub mod layout {
         BLEECAM_REE,
         BLEECAM_GA,
         EU_SHARES,
-        BACI_CRITICAL,
+        BACI_RAW_MATERIALS,
+        BACI_HS17_2024,
+        BACI_HS17_VALUE_ONLY,
         WGI_WIDE,
         WGI_PV,
     ];
@@ -152,12 +162,7 @@ pub fn build_from_dir(
     )?);
 
     step("CEPII BACI trade 2017–2024");
-    let (trade, trade_report) = baci::read_baci_path(
-        &dir.join(layout::BACI_CRITICAL),
-        &ctx,
-        &baci::BaciFilter::default(),
-        &mut |_| {},
-    )?;
+    let (trade, trade_reports) = read_trade(dir, &ctx, &minerals)?;
 
     step("refining inferred from trade where no statistics exist");
     let have_refining: BTreeSet<String> = imports
@@ -218,7 +223,7 @@ pub fn build_from_dir(
         ds.demand.extend(i.demand);
         ds.reports.push(i.report);
     }
-    ds.reports.push(trade_report);
+    ds.reports.extend(trade_reports);
     ds.reports.push(wgi_report);
     ds.reports.push(pv_report);
     // Reports name files relative to the raw directory, so the snapshot does not depend
@@ -232,8 +237,128 @@ pub fn build_from_dir(
     if let Some(p) = ds.trade.provenance.as_mut() {
         p.note = p.note.as_ref().map(|n| n.replace(&prefix, ""));
     }
+    for part in &mut ds.trade.parts {
+        if let Some(rel) = part.file.strip_prefix(&prefix) {
+            part.file = rel.to_string();
+        }
+    }
     finish(&mut ds)?;
     Ok(ds)
+}
+
+/// First and last year of trade the snapshot embeds.
+pub const TRADE_YEARS: (u16, u16) = (2017, 2024);
+
+/// The trade table: the carriers' flows from the three BACI files, for [`TRADE_YEARS`].
+///
+/// - HS 1992 carriers from the raw-materials extract (quantities for every year).
+/// - HS 2017 carriers from the 2024 file (quantities) for 2024, and from the value-only file
+///   for the earlier years (its HS 2002 rows, 2002–2016, lie outside [`TRADE_YEARS`]).
+///
+/// Only codes of `minerals`' carriers are kept, so energy, gold and bulk industrial codes
+/// stay out. Each file is one [`TradePart`](derisk_model::TradePart) of the table.
+fn read_trade(
+    dir: &Path,
+    ctx: &ImportContext,
+    minerals: &[Mineral],
+) -> Result<(TradeTable, Vec<derisk_model::ImportReport>)> {
+    let year = |y: u16| Year::try_from(y).map_err(|e| ImportError::Snapshot(e.to_string()));
+    let (first, last) = (year(TRADE_YEARS.0)?, year(TRADE_YEARS.1)?);
+    let keys = |n: Nomenclature| -> BTreeSet<HsKey> {
+        minerals
+            .iter()
+            .flat_map(|m| &m.hs)
+            .filter(|c| c.nomenclature == n)
+            .map(|c| c.key())
+            .collect()
+    };
+    let hs92 = baci::BaciFilter {
+        hs: Some(keys(Nomenclature::Hs1992).iter().map(|k| k.hs).collect()),
+        years: Some((first, last)),
+    };
+    let (mut raw, raw_report) = baci::read_baci_path(
+        &dir.join(layout::BACI_RAW_MATERIALS),
+        ctx,
+        &hs92,
+        &mut |_| {},
+    )?;
+    raw.parts = baci_selected::parts(
+        baci::SOURCE,
+        layout::BACI_RAW_MATERIALS,
+        &raw.flows,
+        QuantityCoverage::Reported,
+    );
+    let hs17 = keys(Nomenclature::Hs2017);
+    let (with_quantities, q_report) = baci_selected::read_baci_selected_path(
+        &dir.join(layout::BACI_HS17_2024),
+        ctx,
+        &baci_selected::SelectedFilter {
+            keys: Some(hs17.clone()),
+            years: Some((last, last)),
+        },
+    )?;
+    let before_last = year(TRADE_YEARS.1 - 1)?;
+    let (value_only, v_report) = baci_selected::read_baci_selected_path(
+        &dir.join(layout::BACI_HS17_VALUE_ONLY),
+        ctx,
+        &baci_selected::SelectedFilter {
+            keys: Some(hs17),
+            years: Some((first, before_last)),
+        },
+    )?;
+    let table = combine(
+        Provenance {
+            source: SourceId::new(baci::SOURCE),
+            table: format!(
+                "CEPII BACI bilateral flows {}–{}: HS 1992 carriers (value kUSD, quantity t of \
+                 product) and HS 2017 carriers (quantities for {}, value only before)",
+                TRADE_YEARS.0, TRADE_YEARS.1, TRADE_YEARS.1
+            ),
+            note: Some(format!(
+                "read from {}, {} and {}",
+                layout::BACI_RAW_MATERIALS,
+                layout::BACI_HS17_2024,
+                layout::BACI_HS17_VALUE_ONLY
+            )),
+        },
+        vec![raw, with_quantities, value_only],
+    )?;
+    Ok((table, vec![raw_report, q_report, v_report]))
+}
+
+/// One table from several: flows merged and sorted by (year, nomenclature, hs, exporter,
+/// importer), parts listed by (nomenclature, first year). A flow key present in two tables
+/// is an error (the same trade would count twice).
+pub fn combine(provenance: Provenance, tables: Vec<TradeTable>) -> Result<TradeTable> {
+    let mut flows = Vec::new();
+    let mut parts = Vec::new();
+    for t in tables {
+        flows.extend(t.flows);
+        parts.extend(t.parts);
+    }
+    flows.sort_by_key(baci_selected::flow_key);
+    if let Some(w) = flows
+        .windows(2)
+        .find(|w| baci_selected::flow_key(&w[0]) == baci_selected::flow_key(&w[1]))
+    {
+        let f = &w[0];
+        return Err(ImportError::Format {
+            file: provenance.note.clone().unwrap_or_default(),
+            message: format!(
+                "two files hold the flow of year {} exporter {} importer {} {}",
+                f.year,
+                f.exporter,
+                f.importer,
+                f.key()
+            ),
+        });
+    }
+    parts.sort_by_key(|p| (p.nomenclature, p.first_year));
+    Ok(TradeTable {
+        provenance: Some(provenance),
+        flows,
+        parts,
+    })
 }
 
 /// Sort, check keys and cross-references, and record each mineral's stages.

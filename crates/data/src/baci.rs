@@ -13,7 +13,8 @@ use crate::error::{ImportError, Result};
 use crate::table::csv_error;
 use crate::ImportContext;
 use derisk_model::{
-    CountryCode, HsCode, ImportReport, Provenance, SourceId, TradeFlow, TradeTable, Year,
+    CountryCode, HsCode, ImportReport, Nomenclature, Provenance, SourceId, TradeFlow, TradeTable,
+    Year,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -350,6 +351,7 @@ impl<'a> State<'a> {
             year,
             exporter,
             importer,
+            nomenclature: Nomenclature::Hs1992,
             hs,
             value_kusd,
             quantity_t,
@@ -445,6 +447,7 @@ impl<'a> State<'a> {
                 note: Some(format!("read from {}", self.file)),
             }),
             flows,
+            parts: Vec::new(),
         };
         Ok((table, report))
     }

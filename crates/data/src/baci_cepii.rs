@@ -19,7 +19,8 @@ use crate::error::{ImportError, Result};
 use crate::table::csv_error;
 use crate::{CountryResolver, ImportContext};
 use derisk_model::{
-    CountryCode, HsCode, ImportReport, Provenance, SourceId, TradeFlow, TradeTable, Year,
+    CountryCode, HsCode, ImportReport, Nomenclature, Provenance, QuantityCoverage, SourceId,
+    TradeFlow, TradeTable, Year,
 };
 use std::fmt;
 use std::io::Read;
@@ -61,6 +62,16 @@ pub enum HsRevision {
 }
 
 impl HsRevision {
+    /// The nomenclature derisk keys carriers by, for the revisions it has carriers in.
+    pub fn nomenclature(self) -> Option<Nomenclature> {
+        match self {
+            HsRevision::Hs1992 => Some(Nomenclature::Hs1992),
+            HsRevision::Hs2002 => Some(Nomenclature::Hs2002),
+            HsRevision::Hs2017 => Some(Nomenclature::Hs2017),
+            _ => None,
+        }
+    }
+
     pub const ALL: [HsRevision; 7] = [
         HsRevision::Hs1992,
         HsRevision::Hs1996,
@@ -579,6 +590,11 @@ impl<'a> State<'a> {
                 return Ok(());
             }
         }
+        // A revision derisk keys no carrier by carries none of the minerals.
+        let Some(nomenclature) = self.release.revision.nomenclature() else {
+            self.outside_hs += 1;
+            return Ok(());
+        };
         let [e, i] = entry.map(|s| self.resolve(s));
         let (Some(exporter), Some(importer)) = (e, i) else {
             for (s, r) in entry.into_iter().zip([e, i]) {
@@ -610,6 +626,7 @@ impl<'a> State<'a> {
         self.keys.push((key, self.flows.len() as u32));
         self.flows.push(TradeFlow {
             year,
+            nomenclature,
             exporter,
             importer,
             hs,
@@ -713,6 +730,12 @@ impl<'a> State<'a> {
                 ),
                 note: Some(format!("read from {}", self.file)),
             }),
+            parts: crate::baci_selected::parts(
+                &report.source,
+                self.file,
+                &flows,
+                QuantityCoverage::Reported,
+            ),
             flows,
         };
         Ok((table, report))

@@ -9,6 +9,7 @@
 pub mod assemble;
 pub mod baci;
 pub mod baci_cepii;
+pub mod baci_selected;
 pub mod check;
 pub mod commodities;
 pub mod countries;

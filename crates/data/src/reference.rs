@@ -55,8 +55,10 @@ pub fn minerals() -> Result<Vec<Mineral>> {
 }
 
 /// [`minerals`] from any two readers, each labelled for error messages. Rejects unknown
-/// minerals in the carrier table, malformed HS codes, an HS code mapped twice (its trade
-/// would count twice) and content factors outside (0, 1].
+/// minerals in the carrier table, unknown nomenclatures, malformed HS codes, a
+/// (nomenclature, code) mapped twice (its trade would count twice), stages outside
+/// [`HsCarrier::STAGES`](derisk_model::HsCarrier::STAGES) and content factors outside
+/// (0, 1].
 pub fn minerals_from_readers<M: Read, C: Read>(
     minerals_file: &str,
     minerals: M,
@@ -160,7 +162,7 @@ mod tests {
             .map(|m| m.stages.iter().map(|s| s.slug()).collect())
             .unwrap_or_default();
         assert_eq!(slugs, ["refining", "intermediate"]);
-        let gallium = minerals.iter().find(|m| m.id.as_str() == "gallium");
-        assert!(gallium.is_some_and(|m| m.hs.is_empty() && m.stages.is_empty()));
+        let indium = minerals.iter().find(|m| m.id.as_str() == "indium");
+        assert!(indium.is_some_and(|m| m.hs.is_empty() && m.stages.is_empty()));
     }
 }

@@ -174,13 +174,18 @@ pub fn locate_country_codes(trade: &Path) -> Result<PathBuf, TradeFileError> {
     }
 }
 
-/// The codes of `revision` the minerals carry. derisk's carriers are HS 1992 subheadings
-/// ([`HsCode`]), so another revision carries none.
+/// The codes of `revision` the minerals carry (carriers are keyed by nomenclature and
+/// code); a revision derisk keys no carrier by carries none.
 pub fn carried_codes(minerals: &[Mineral], revision: HsRevision) -> BTreeSet<HsCode> {
-    if revision != HsRevision::Hs1992 {
+    let Some(nomenclature) = revision.nomenclature() else {
         return BTreeSet::new();
-    }
-    minerals.iter().flat_map(|m| &m.hs).map(|c| c.hs).collect()
+    };
+    minerals
+        .iter()
+        .flat_map(|m| &m.hs)
+        .filter(|c| c.nomenclature == nomenclature)
+        .map(|c| c.hs)
+        .collect()
 }
 
 /// Read the trade file at `path` in whichever layout it has.

@@ -6,7 +6,7 @@
 
 use crate::Imported;
 use derisk_model::{
-    Area, CountryCode, Evidence, Flag, HsCode, ImportReport, Measure, Mineral, Observation,
+    Area, CountryCode, Evidence, Flag, HsKey, ImportReport, Measure, Mineral, Observation,
     Provenance, SourceId, Stage, TradeTable, Unit, Year,
 };
 use std::collections::BTreeMap;
@@ -50,29 +50,29 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
         };
         let mut by_exporter: BTreeMap<CountryCode, f64> = BTreeMap::new();
         let mut used = 0usize;
-        for f in flows.iter().filter(|f| factors.contains_key(&f.hs)) {
+        for f in flows.iter().filter(|f| factors.contains_key(&f.key())) {
             report.rows_read += 1;
             let Some(q) = f.quantity_t else {
                 no_quantity += 1;
                 continue;
             };
             used += 1;
-            *by_exporter.entry(f.exporter).or_default() += q * factors[&f.hs];
+            *by_exporter.entry(f.exporter).or_default() += q * factors[&f.key()];
         }
         report.rows_kept += used;
         let world: f64 = by_exporter.values().fold(0.0, |a, b| a + b);
-        let codes: Vec<String> = factors.keys().map(HsCode::to_string).collect();
+        let codes: Vec<String> = factors.keys().map(HsKey::to_string).collect();
         let codes = codes.join(";");
         if world <= 0.0 || !world.is_finite() {
             report.notes.push(format!(
-                "{}: no exports with a quantity under HS {codes} in {year}: no shares inferred",
+                "{}: no exports with a quantity under {codes} in {year}: no shares inferred",
                 mineral.id
             ));
             continue;
         }
         let element = mineral.name.to_lowercase();
         let note = format!(
-            "share of world exports of contained {element} under HS {codes} in {year} — a \
+            "share of world exports of contained {element} under {codes} in {year} — a \
              proxy for refining location, not production (world total {world:.1} t \
              contained, from {used} flows with a quantity)"
         );
@@ -90,13 +90,13 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
                 evidence: Evidence::TradeInference,
                 provenance: Provenance {
                     source: SourceId::new(SOURCE),
-                    table: "exporter shares of refined products in BACI HS92".into(),
+                    table: "exporter shares of refined products in BACI".into(),
                     note: Some(note.clone()),
                 },
             });
         }
         report.notes.push(format!(
-            "{}: {exporters} exporters under HS {codes} in {year}",
+            "{}: {exporters} exporters under {codes} in {year}",
             mineral.id
         ));
     }
@@ -116,21 +116,23 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
 
 /// The refining carriers of a mineral with their content factors, or `None` when it has
 /// none. A carrier with an impossible factor or a repeated HS code is left out with a note.
-fn refining_factors(mineral: &Mineral, report: &mut ImportReport) -> Option<BTreeMap<HsCode, f64>> {
+fn refining_factors(mineral: &Mineral, report: &mut ImportReport) -> Option<BTreeMap<HsKey, f64>> {
     let mut factors = BTreeMap::new();
     for c in mineral.hs.iter().filter(|c| c.stage == Stage::Refining) {
         let f = c.content_factor;
         if !(f.is_finite() && f > 0.0 && f <= 1.0) {
             report.notes.push(format!(
-                "{}: HS {} left out: content factor {f} is not in (0, 1]",
-                mineral.id, c.hs
+                "{}: {} left out: content factor {f} is not in (0, 1]",
+                mineral.id,
+                c.key()
             ));
             continue;
         }
-        if factors.insert(c.hs, f).is_some() {
+        if factors.insert(c.key(), f).is_some() {
             report.notes.push(format!(
-                "{}: HS {} listed twice as a refining carrier: last factor used",
-                mineral.id, c.hs
+                "{}: {} listed twice as a refining carrier: last factor used",
+                mineral.id,
+                c.key()
             ));
         }
     }

@@ -13,8 +13,8 @@ use derisk_data::trade_file::{
 };
 use derisk_data::{CountryResolver, ImportContext, ImportError, ImportOptions};
 use derisk_model::{
-    Basis, CountryCode, HsCarrier, HsCode, ImportReport, Mineral, MineralForm, MineralId, Stage,
-    TradeFlow, TradeTable, Year,
+    Basis, CountryCode, HsCarrier, HsCode, ImportReport, Mineral, MineralForm, MineralId,
+    Nomenclature, Stage, TradeFlow, TradeTable, Year,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -63,6 +63,7 @@ fn hs(v: u32) -> HsCode {
 fn flow(hs_code: u32, e: &str, i: &str, value_kusd: f64, quantity_t: Option<f64>) -> TradeFlow {
     TradeFlow {
         year: Year::try_from(2022u16).unwrap(),
+        nomenclature: Nomenclature::Hs1992,
         exporter: code(e),
         importer: code(i),
         hs: hs(hs_code),
@@ -98,6 +99,7 @@ fn mineral(id: &str, codes: &[u32]) -> Mineral {
         hs: codes
             .iter()
             .map(|&c| HsCarrier {
+                nomenclature: Nomenclature::Hs1992,
                 hs: hs(c),
                 description: String::new(),
                 stage: Stage::Refining,
@@ -467,7 +469,7 @@ fn the_revision_comes_from_the_name_or_the_option() {
             ..
         }
     ));
-    // An HS 2017 file: derisk's carriers are HS 1992 codes, so nothing could be kept.
+    // An HS 2017 file: these minerals have HS 1992 carriers only, so nothing could be kept.
     let hs17_file = dir.join("BACI_HS17_Y2022_V202601.csv");
     std::fs::copy(fixture(TRADE), &hs17_file).unwrap();
     assert!(matches!(

@@ -5,7 +5,7 @@ mod common;
 use derisk_data::trade_inference::infer_refining_shares;
 use derisk_model::{
     Area, CountryCode, Evidence, Flag, HsCarrier, HsCode, Measure, Mineral, MineralForm, MineralId,
-    Stage, TradeFlow, TradeTable, Unit, Year,
+    Nomenclature, Stage, TradeFlow, TradeTable, Unit, Year,
 };
 
 fn hs(v: u32) -> HsCode {
@@ -22,6 +22,7 @@ fn code(s: &str) -> CountryCode {
 
 fn carrier(h: u32, stage: Stage, content_factor: f64) -> HsCarrier {
     HsCarrier {
+        nomenclature: Nomenclature::Hs1992,
         hs: hs(h),
         description: format!("test product {h}"),
         stage,
@@ -49,6 +50,7 @@ fn flow(y: u16, e: &str, i: &str, h: u32, q: Option<f64>) -> TradeFlow {
         year: year(y),
         exporter: code(e),
         importer: code(i),
+        nomenclature: Nomenclature::Hs1992,
         hs: hs(h),
         value_kusd: 1.0,
         quantity_t: q,
@@ -70,6 +72,7 @@ fn lithium() -> Mineral {
 fn table() -> TradeTable {
     TradeTable {
         provenance: None,
+        parts: Vec::new(),
         flows: vec![
             flow(2021, "CHL", "CHN", 283691, Some(500.0)),
             flow(2022, "ARG", "USA", 283691, Some(20.0)),
@@ -126,7 +129,8 @@ fn figures_say_how_they_were_obtained() {
         let note = o.provenance.note.as_deref().unwrap();
         assert!(
             note.starts_with(
-                "share of world exports of contained lithium under HS 282520;283691 in 2022 — \
+                "share of world exports of contained lithium under HS 1992 282520;HS 1992 283691 \
+                 in 2022 — \
                  a proxy for refining location, not production"
             ),
             "{note}"

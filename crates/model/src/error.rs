@@ -7,7 +7,7 @@ pub enum ModelError {
     CountryCode(String),
     #[error("invalid year {0:?}: expected a whole year between 1900 and 2100")]
     Year(String),
-    #[error("invalid HS code {0:?}: expected six digits (HS 1992 subheading)")]
+    #[error("invalid HS code {0:?}: expected six digits (an HS subheading)")]
     HsCode(String),
     #[error("invalid mineral id {0:?}: expected a lower-case slug such as \"rare-earths\"")]
     MineralId(String),

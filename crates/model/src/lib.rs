@@ -33,9 +33,9 @@ pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, 
 pub use error::ModelError;
 pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
-pub use mineral::{HsCarrier, HsCode, Mineral, MineralForm, MineralId};
+pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
 pub use observation::{Evidence, Measure, Observation, Stage};
 pub use provenance::{Provenance, Source, SourceId};
 pub use quantity::{Basis, Flag, MassUnit, Unit};
-pub use trade::{TradeFlow, TradeTable};
+pub use trade::{QuantityCoverage, TradeFlow, TradePart, TradeTable};
 pub use year::Year;

@@ -69,7 +69,9 @@ impl JsonSchema for MineralId {
     }
 }
 
-/// A six-digit HS 1992 subheading.
+/// A six-digit Harmonized System subheading. The same six digits can name different
+/// products in different HS editions, so a code is always read together with its
+/// [`Nomenclature`] (see [`HsKey`]).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct HsCode(u32);
@@ -127,7 +129,7 @@ impl JsonSchema for HsCode {
             "type": "integer",
             "minimum": HsCode::MIN,
             "maximum": HsCode::MAX,
-            "description": "A six-digit HS 1992 subheading, as an integer."
+            "description": "A six-digit HS subheading, as an integer (read with its nomenclature)."
         })
     }
 }
@@ -147,18 +149,138 @@ pub enum MineralForm {
     Compound,
 }
 
-/// An HS code that carries a mineral, with the mass fraction of the mineral's contained
-/// element in the traded product (e.g. Li2CO3 → 0.188 Li), and why that factor.
+/// An edition of the Harmonized System. Subheadings are revised every five years or so:
+/// 811292 (gallium, germanium, indium and others) exists only from HS 2007 on, 810310 of
+/// HS 1992 (tantalum, including waste) was split in 2007. Trade flows and carriers are
+/// therefore keyed by (nomenclature, code).
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum Nomenclature {
+    /// HS 1992 (H0), the nomenclature of BACI's longest series (1995 on).
+    #[serde(rename = "HS1992")]
+    Hs1992,
+    /// HS 2002 (H2).
+    #[serde(rename = "HS2002")]
+    Hs2002,
+    /// HS 2017 (H5).
+    #[serde(rename = "HS2017")]
+    Hs2017,
+}
+
+impl Nomenclature {
+    pub const ALL: [Nomenclature; 3] = [
+        Nomenclature::Hs1992,
+        Nomenclature::Hs2002,
+        Nomenclature::Hs2017,
+    ];
+    /// The expected spellings, for error messages.
+    pub const EXPECTED: &'static str = "HS1992, HS2002 or HS2017";
+
+    /// The code used in files and JSON: `HS1992`, `HS2002`, `HS2017`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Nomenclature::Hs1992 => "HS1992",
+            Nomenclature::Hs2002 => "HS2002",
+            Nomenclature::Hs2017 => "HS2017",
+        }
+    }
+}
+
+impl TryFrom<&str> for Nomenclature {
+    type Error = ModelError;
+    /// Exactly one of `HS1992`, `HS2002`, `HS2017` (the spelling of BACI's
+    /// `hs_nomenclature` column).
+    fn try_from(s: &str) -> Result<Self, ModelError> {
+        Self::ALL
+            .into_iter()
+            .find(|n| n.code() == s)
+            .ok_or_else(|| ModelError::Choice {
+                what: "nomenclature",
+                value: s.to_string(),
+                expected: Self::EXPECTED,
+            })
+    }
+}
+
+/// Written `HS 1992`, `HS 2002`, `HS 2017`.
+impl fmt::Display for Nomenclature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let year = match self {
+            Nomenclature::Hs1992 => 1992,
+            Nomenclature::Hs2002 => 2002,
+            Nomenclature::Hs2017 => 2017,
+        };
+        write!(f, "HS {year}")
+    }
+}
+
+/// A subheading in one nomenclature: what trade flows and carriers are matched on.
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct HsKey {
+    pub nomenclature: Nomenclature,
+    pub hs: HsCode,
+}
+
+impl HsKey {
+    pub fn new(nomenclature: Nomenclature, hs: HsCode) -> HsKey {
+        HsKey { nomenclature, hs }
+    }
+}
+
+/// Written `HS 2017 740311`.
+impl fmt::Display for HsKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.nomenclature, self.hs)
+    }
+}
+
+/// An HS code that carries a mineral, in one nomenclature, with the stage of the chain the
+/// product belongs to, the mass fraction of the mineral's contained element in the traded
+/// product (e.g. Li2CO3 → 0.188 Li), and why that factor.
+///
+/// A carrier's stage is one of [`HsCarrier::STAGES`]: `mining` (ores and concentrates),
+/// `intermediate` (mattes, hydroxides and other products between mine and refinery),
+/// `refining` (refined metal and chemicals), `sponge` (titanium sponge and other
+/// unwrought titanium, the stage at which USGS reports titanium metal),
+/// `semi-manufactured` (fabricated forms of a refined metal) and `downstream` (products
+/// made from the refined material, such as permanent magnets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HsCarrier {
+    pub nomenclature: Nomenclature,
     pub hs: HsCode,
     pub description: String,
-    /// The stage of the chain this product belongs to.
+    /// The stage of the chain this product belongs to (one of [`HsCarrier::STAGES`]).
     pub stage: Stage,
     /// Mass fraction of contained element in one tonne of product (0 < f ≤ 1).
     pub content_factor: f64,
-    /// How the factor is obtained (stoichiometry, typical grade) and its citation.
+    /// How the factor is obtained (stoichiometry, typical grade) and its citation; where
+    /// one code carries two minerals or several forms, which and how the factor treats them.
     pub factor_basis: String,
+}
+
+impl HsCarrier {
+    /// The stage slugs a carrier may have, from ore to downstream product.
+    pub const STAGES: [&'static str; 6] = [
+        "mining",
+        "intermediate",
+        "refining",
+        "sponge",
+        "semi-manufactured",
+        "downstream",
+    ];
+
+    /// (nomenclature, code): what trade flows of this carrier are found by.
+    pub fn key(&self) -> HsKey {
+        HsKey::new(self.nomenclature, self.hs)
+    }
+
+    /// Whether `stage` is one of [`HsCarrier::STAGES`].
+    pub fn is_carrier_stage(stage: &Stage) -> bool {
+        Self::STAGES.contains(&stage.slug())
+    }
 }
 
 /// A mineral derisk tracks.

@@ -44,12 +44,15 @@ fn dataset_schema_defines_every_model_type() {
         "Mineral",
         "MineralForm",
         "MineralId",
+        "Nomenclature",
         "Observation",
         "Provenance",
+        "QuantityCoverage",
         "Source",
         "SourceId",
         "Stage",
         "TradeFlow",
+        "TradePart",
         "TradeTable",
         "Unit",
         "Year",
@@ -85,6 +88,18 @@ fn hand_written_schemas_state_the_serialised_shapes() {
         (&json!("integer"), &json!(10_000), &json!(999_999))
     );
     assert_eq!(def(&schema, "SourceId")["type"], "string");
+    let nomenclatures: Vec<Value> = Nomenclature::ALL
+        .iter()
+        .map(|n| serde_json::to_value(n).unwrap())
+        .collect();
+    assert_eq!(
+        nomenclatures,
+        [json!("HS1992"), json!("HS2002"), json!("HS2017")]
+    );
+    for n in Nomenclature::ALL {
+        assert_eq!(Nomenclature::try_from(n.code()), Ok(n));
+    }
+    assert!(Nomenclature::try_from("HS92").is_err());
     assert_eq!(
         def(&schema, "Country")["properties"]["code"]["$ref"],
         "#/$defs/CountryCode"
@@ -197,6 +212,7 @@ fn sample() -> Dataset {
                 Stage::Intermediate("magnet".into()),
             ],
             hs: vec![HsCarrier {
+                nomenclature: Nomenclature::Hs2017,
                 hs,
                 description: "lithium carbonate".into(),
                 stage: Stage::Refining,
@@ -236,9 +252,19 @@ fn sample() -> Dataset {
                 year: year(2023),
                 exporter: code("CHL"),
                 importer: code("CHN"),
+                nomenclature: Nomenclature::Hs1992,
                 hs,
                 value_kusd: 12.5,
                 quantity_t: None,
+            }],
+            parts: vec![TradePart {
+                source: SourceId::new("baci"),
+                file: "baci.csv".into(),
+                nomenclature: Nomenclature::Hs2002,
+                first_year: year(2017),
+                last_year: year(2023),
+                quantities: QuantityCoverage::ValueOnly,
+                flows: 1,
             }],
         },
         governance: vec![GovernanceRecord {

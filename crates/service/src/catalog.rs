@@ -4,7 +4,10 @@
 use crate::resolve::{groups, GroupsResponse};
 use crate::tabular::Tabular;
 use crate::Service;
-use derisk_model::{Basis, HsCarrier, ImportReport, MembershipStatus, MineralForm, Stage};
+use derisk_model::{
+    Basis, HsCarrier, HsCode, HsKey, ImportReport, MembershipStatus, MineralForm, Nomenclature,
+    Stage, Year,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -26,15 +29,41 @@ pub struct MineralInfo {
     pub form: MineralForm,
     /// Stages at which the dataset holds figures for the mineral.
     pub stages: Vec<Stage>,
-    /// HS 1992 subheadings carrying the mineral, each with the mass fraction of contained
-    /// mineral per tonne of product (`content_factor`), its stage and description.
-    pub hs: Vec<HsCarrier>,
+    /// The HS subheadings carrying the mineral, each in its nomenclature, with its stage,
+    /// the mass fraction of contained mineral per tonne of product and the trade the loaded
+    /// data holds under it. A stage without a carrier has no trade derisk can read.
+    pub carriers: Vec<CarrierInfo>,
+    /// Stages with production figures but no carrier: their trade is unknown.
+    pub stages_without_carrier: Vec<Stage>,
     /// What one contained tonne is: element content, gross natural graphite, REO.
     pub contained_basis: Basis,
     /// End-of-life recycling input rate (fraction 0–1), EU 2023 factsheets, if known.
     pub eol_rir: Option<f64>,
     /// Production, reserves and capacity figures held for the mineral (all sources).
     pub figures: usize,
+}
+
+/// One HS carrier of a mineral and the trade the loaded data holds under it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CarrierInfo {
+    pub nomenclature: Nomenclature,
+    pub hs: HsCode,
+    pub description: String,
+    /// Ore (`mining`), `intermediate`, `refining`, `sponge`, `semi-manufactured` or
+    /// `downstream` (see `HsCarrier::STAGES` in the model).
+    pub stage: Stage,
+    /// Mass fraction of contained mineral per tonne of product (0 < f ≤ 1).
+    pub content_factor: f64,
+    /// How the factor is obtained, with its citation.
+    pub factor_basis: String,
+    /// Trade flows held under the carrier, all years.
+    pub flows: usize,
+    /// Years with flows, ascending; empty when the loaded trade has none (its trade is then
+    /// unknown, not zero).
+    pub years: Vec<Year>,
+    /// Years whose flows under the carrier have values but no quantity at all (value
+    /// shares only; tonnages unknown).
+    pub value_only_years: Vec<Year>,
 }
 
 /// One mineral as a flat row: stages and HS carriers joined in one cell each.
@@ -45,8 +74,11 @@ pub struct MineralRow {
     pub symbol: String,
     /// Stage slugs separated by spaces.
     pub stages: String,
-    /// `HS×factor` (HS 1992 code × contained mass fraction), separated by spaces.
-    pub hs92: String,
+    /// `nomenclature:code×factor:stage` (e.g. `HS2017:740311×1:refining`), separated by
+    /// spaces.
+    pub carriers: String,
+    /// Stages with production figures but no carrier, separated by spaces.
+    pub stages_without_carrier: String,
     pub eol_rir: Option<f64>,
     pub figures: usize,
 }
@@ -117,11 +149,33 @@ pub struct GroupMemberRow {
 impl Service {
     /// The minerals derisk tracks.
     pub fn minerals(&self) -> MineralsResponse {
-        let ds = self.engine().dataset();
+        let engine = self.engine();
+        let ds = engine.dataset();
         let mut figures: HashMap<&str, usize> = HashMap::new();
         for o in &ds.observations {
             *figures.entry(o.mineral.as_str()).or_default() += 1;
         }
+        let mut trade: HashMap<HsKey, Vec<(Year, usize, usize)>> = HashMap::new();
+        for g in engine.trade().groups() {
+            trade
+                .entry(g.key)
+                .or_default()
+                .push((g.year, g.flows, g.with_quantity));
+        }
+        let carrier = |c: &HsCarrier| {
+            let groups = trade.get(&c.key()).map(Vec::as_slice).unwrap_or_default();
+            CarrierInfo {
+                nomenclature: c.nomenclature,
+                hs: c.hs,
+                description: c.description.clone(),
+                stage: c.stage.clone(),
+                content_factor: c.content_factor,
+                factor_basis: c.factor_basis.clone(),
+                flows: groups.iter().map(|g| g.1).sum(),
+                years: groups.iter().map(|g| g.0).collect(),
+                value_only_years: groups.iter().filter(|g| g.2 == 0).map(|g| g.0).collect(),
+            }
+        };
         let minerals = ds
             .minerals
             .iter()
@@ -131,7 +185,13 @@ impl Service {
                 symbol: m.symbol.clone(),
                 form: m.form,
                 stages: m.stages.clone(),
-                hs: m.hs.clone(),
+                carriers: m.hs.iter().map(carrier).collect(),
+                stages_without_carrier: engine
+                    .production()
+                    .stages(m.id.as_str())
+                    .into_iter()
+                    .filter(|s| !m.hs.iter().any(|c| &c.stage == s))
+                    .collect(),
                 contained_basis: m.contained_basis.clone(),
                 eol_rir: m.eol_rir,
                 figures: figures.get(m.id.as_str()).copied().unwrap_or(0),
@@ -199,10 +259,24 @@ impl Tabular for MineralsResponse {
                     .map(Stage::slug)
                     .collect::<Vec<_>>()
                     .join(" "),
-                hs92: m
-                    .hs
+                carriers: m
+                    .carriers
                     .iter()
-                    .map(|h| format!("{}×{}", h.hs, h.content_factor))
+                    .map(|c| {
+                        format!(
+                            "{}:{}×{}:{}",
+                            c.nomenclature.code(),
+                            c.hs,
+                            c.content_factor,
+                            c.stage
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                stages_without_carrier: m
+                    .stages_without_carrier
+                    .iter()
+                    .map(Stage::slug)
                     .collect::<Vec<_>>()
                     .join(" "),
                 eol_rir: m.eol_rir,

@@ -49,7 +49,13 @@ pub fn attributions<'a>(
         .collect()
 }
 
-/// The trade table's source, if the loaded table names one.
+/// Every source of the loaded trade table (its main source and those of its parts), for
+/// attribution.
+pub fn trade_sources(engine: &Engine) -> Vec<SourceId> {
+    engine.dataset().trade.sources()
+}
+
+/// The trade table's main source, if the loaded table names one.
 pub fn trade_source(engine: &Engine) -> Option<SourceId> {
     engine
         .dataset()

@@ -3,7 +3,7 @@
 //! with `concentration`, typed usage errors and JSON round trips.
 
 use derisk_analysis::Engine;
-use derisk_model::{Flag, MembershipStatus, Stage};
+use derisk_model::{Flag, MembershipStatus, Nomenclature, Stage, Year};
 use derisk_service::catalog::{MineralsResponse, SourcesResponse};
 use derisk_service::check::DataCheckResponse;
 use derisk_service::concentration::ConcentrationRequest;
@@ -204,7 +204,7 @@ fn production_and_concentration_choose_the_same_source_everywhere() {
             }
         }
     }
-    assert_eq!(compared, 414);
+    assert_eq!(compared, 423);
     // Every production table of the snapshot has a country figure with a positive value
     // in the figures' own unit, so concentration answers wherever production does: no
     // table is all zeros, all withheld, or only in incomparable units.
@@ -325,15 +325,54 @@ fn minerals_list_the_catalogue_with_hs_carriers() {
     let li = r.minerals.iter().find(|m| m.id == "lithium").unwrap();
     assert_eq!(li.symbol, "Li");
     // Lithium carbonate, HS 283691: Li2CO3 is 2 × 6.94 / 73.89 = 18.8 % lithium.
-    let carbonate = li.hs.iter().find(|h| h.hs.get() == 283_691).unwrap();
+    let carbonate = li.carriers.iter().find(|h| h.hs.get() == 283_691).unwrap();
     assert!((carbonate.content_factor - 0.188).abs() < 0.001);
+    assert_eq!(
+        (carbonate.nomenclature, &carbonate.stage),
+        (Nomenclature::Hs1992, &Stage::Refining)
+    );
+    assert_eq!(carbonate.years.len(), 8, "2017–2024: {:?}", carbonate.years);
+    assert!(carbonate.value_only_years.is_empty());
     let ga = r.minerals.iter().find(|m| m.id == "gallium").unwrap();
     assert!(!ga.stages.contains(&Stage::Mining));
+    // Every carrier with its nomenclature and stage; HS 2017 flows before 2024 are value only.
+    let cu = r.minerals.iter().find(|m| m.id == "copper").unwrap();
+    let keys: Vec<(Nomenclature, u32, &str)> = cu
+        .carriers
+        .iter()
+        .map(|c| (c.nomenclature, c.hs.get(), c.stage.slug()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (Nomenclature::Hs1992, 260_300, "mining"),
+            (Nomenclature::Hs2017, 740_311, "refining")
+        ]
+    );
+    let year = |y: u16| Year::try_from(y).unwrap();
+    let cathode = &cu.carriers[1];
+    assert_eq!(cathode.years.last(), Some(&year(2024)));
+    assert_eq!(
+        cathode.value_only_years,
+        (2017..=2023).map(year).collect::<Vec<_>>()
+    );
+    // Germanium's only carrier has no flows in the embedded years: its trade is unknown.
+    let ge = r.minerals.iter().find(|m| m.id == "germanium").unwrap();
+    assert!(ge
+        .carriers
+        .iter()
+        .all(|c| c.flows == 0 && c.years.is_empty()));
+    // Indium has production figures at the refining stage and no carrier at all.
+    let ind = r.minerals.iter().find(|m| m.id == "indium").unwrap();
+    assert!(ind.carriers.is_empty());
+    assert_eq!(ind.stages_without_carrier, [Stage::Refining]);
     let rows = r.rows();
     assert_eq!(rows.len(), r.minerals.len());
-    assert!(rows
-        .iter()
-        .any(|x| x.id == "lithium" && x.hs92.contains("283691×")));
+    let li_row = rows.iter().find(|x| x.id == "lithium").unwrap();
+    assert!(li_row
+        .carriers
+        .split(' ')
+        .any(|c| c == "HS1992:283691×0.1879:refining"));
 }
 
 #[test]
@@ -350,7 +389,12 @@ fn sources_carry_licences_and_import_counts() {
         .find(|s| s.id == "baci-hs92-v202401b")
         .unwrap();
     assert!(baci.licence.contains("Etalab"));
-    assert_eq!(baci.rows_kept, ds.trade.flows.len());
+    let hs17 = r
+        .sources
+        .iter()
+        .find(|s| s.id == "baci-hs17-v202601")
+        .unwrap();
+    assert_eq!(baci.rows_kept + hs17.rows_kept, ds.trade.flows.len());
     // Every figure belongs to a listed source.
     let total: usize = r.sources.iter().map(|s| s.figures).sum();
     assert_eq!(total, ds.observations.len());

@@ -305,18 +305,28 @@ fn summary_gaps_are_classified_on_typed_variants() {
             .map(|g| (g.indicator, g.stage.clone(), g.kind))
             .collect::<Vec<_>>()
     };
-    // Gallium has no mining figures and no HS code at the refining stage.
-    let ga = gaps("gallium");
+    // Indium has no mining figures and no HS code at the refining stage.
+    let ga = gaps("indium");
     assert!(ga.contains(&(Indicator::EuSr, Stage::Mining, GapKind::NoProductionFigures)));
     assert!(ga.contains(&(Indicator::EuSr, Stage::Refining, GapKind::NoHsCodes)));
     // Regression: the previous release read any "import reliance unknown" sentence as
-    // "members' production unknown"; for arsenic the reason is that apparent consumption
-    // is not positive.
-    let as_ = gaps("arsenic");
-    assert!(as_.contains(&(
+    // "members' production unknown"; for tin mining the reason is that apparent consumption
+    // is not positive (India, 2024: production 4 t, imports 0.01 t, exports 4.76 t
+    // contained).
+    let sn = gaps("tin");
+    assert!(sn.contains(&(
         Indicator::EuSr,
-        Stage::Refining,
+        Stage::Mining,
         GapKind::ApparentConsumptionNotPositive
+    )));
+    // India's uranium imports (HS 1992 261210) in 2024 have values but no quantity: the
+    // tonnage is unknown, never read as zero imports.
+    let u = gaps("uranium");
+    assert!(u.contains(&(Indicator::EuSr, Stage::Mining, GapKind::TonnageUnknown)));
+    assert!(u.contains(&(
+        Indicator::Geopolrisk,
+        Stage::Mining,
+        GapKind::TonnageUnknown
     )));
     // No EU SR gap is listed when the other stage gives the SR.
     assert!(!gaps("cobalt").iter().any(|g| g.0 == Indicator::EuSr));

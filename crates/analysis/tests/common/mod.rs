@@ -5,8 +5,8 @@ use derisk_analysis::Engine;
 use derisk_model::{
     Area, Basis, CountryCode, CountryGroup, Dataset, DemandRecord, Evidence, ExportRestriction,
     Flag, GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure,
-    MeasureType, MembershipStatus, Mineral, MineralForm, MineralId, Observation, Provenance,
-    SourceId, Stage, TradeFlow, Unit, Year,
+    MeasureType, MembershipStatus, Mineral, MineralForm, MineralId, Nomenclature, Observation,
+    Provenance, SourceId, Stage, TradeFlow, Unit, Year,
 };
 
 pub fn c(s: &str) -> CountryCode {
@@ -49,6 +49,7 @@ pub fn mineral(id: &str, carriers: &[(u32, Stage, f64)]) -> Mineral {
         hs: carriers
             .iter()
             .map(|(h, s, f)| HsCarrier {
+                nomenclature: Nomenclature::Hs1992,
                 hs: hs(*h),
                 description: format!("product {h}"),
                 stage: s.clone(),
@@ -120,6 +121,7 @@ pub fn flow(year: u16, exp: &str, imp: &str, code: u32, value: f64, qty: Option<
         year: y(year),
         exporter: c(exp),
         importer: c(imp),
+        nomenclature: Nomenclature::Hs1992,
         hs: hs(code),
         value_kusd: value,
         quantity_t: qty,

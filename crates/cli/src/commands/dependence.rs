@@ -188,8 +188,8 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
             b.stage,
             b.nir.map_or("unknown".to_string(), |n| pct(Some(n))),
             notes.mark(b.note.to_string()),
-            number(Some(b.imports_t)),
-            number(Some(b.exports_t)),
+            b.imports_t.map_or("unknown".into(), |t| number(Some(t))),
+            b.exports_t.map_or("unknown".into(), |t| number(Some(t))),
             b.production
                 .tonnes
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t))))
@@ -247,8 +247,8 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         .iter()
         .map(|c| {
             format!(
-                "{} {} ×{} ({})",
-                c.hs, c.description, c.content_factor, c.stage
+                "{} {} {} ×{} ({})",
+                c.nomenclature, c.hs, c.description, c.content_factor, c.stage
             )
         })
         .collect();

@@ -3,14 +3,16 @@
 use super::fields::{slug, Seen, SLUG};
 use crate::error::{ImportError, Result};
 use crate::table::CsvTable;
-use derisk_model::{Basis, HsCarrier, Mineral, MineralForm, MineralId, Stage};
+use derisk_model::{Basis, HsCarrier, Mineral, MineralForm, MineralId, Nomenclature, Stage};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 /// Parse the catalogue (`id,name,symbol,form,contained_basis,note`) and attach the carriers
-/// (`mineral,hs,description,stage,content_factor,factor_basis`). Minerals come out sorted by
-/// id, each with its carriers sorted by HS code and `stages` set to the distinct stages of
-/// those carriers; `eol_rir` is left `None`.
+/// (`mineral,nomenclature,hs,description,stage,content_factor,factor_basis`). A carrier's
+/// nomenclature is one of `HS1992`, `HS2002`, `HS2017`; its stage one of
+/// [`HsCarrier::STAGES`]; its content factor in (0, 1]. Minerals come out sorted by id, each
+/// with its carriers sorted by (nomenclature, HS code) and `stages` set to the distinct
+/// stages of those carriers; `eol_rir` is left `None`.
 pub(crate) fn parse<M: Read, C: Read>(
     minerals_file: &str,
     minerals: M,
@@ -68,23 +70,30 @@ pub(crate) fn parse<M: Read, C: Read>(
     let mut t = CsvTable::new(carriers_file, carriers)?;
     t.require(&[
         "mineral",
+        "nomenclature",
         "hs",
         "description",
         "stage",
         "content_factor",
         "factor_basis",
     ])?;
-    // One HS code carries one mineral: mapping a code twice would count its trade twice.
+    // One (nomenclature, code) carries one mineral: mapping it twice would count its trade
+    // twice.
     let mut seen = Seen::default();
+    let stages = format!("one of {}", HsCarrier::STAGES.join(", "));
     t.for_each(|row| {
         let id = row.get("mineral");
         let mineral = by_id.get_mut(id).ok_or_else(|| {
             row.error("mineral", format!("a mineral id listed in {minerals_file}"))
         })?;
+        let nomenclature = Nomenclature::try_from(row.get("nomenclature"))
+            .map_err(|_| row.error("nomenclature", Nomenclature::EXPECTED))?;
         let hs = row.hs("hs")?;
-        seen.check(row, format!("hs {hs}"))?;
+        seen.check(row, format!("{nomenclature} {hs}"))?;
         let stage = Stage::try_from(row.get("stage"))
-            .map_err(|_| row.error("stage", "mining, refining or a lower-case stage slug"))?;
+            .ok()
+            .filter(HsCarrier::is_carrier_stage)
+            .ok_or_else(|| row.error("stage", stages.as_str()))?;
         let factor = row.number("content_factor")?;
         if !(factor > 0.0 && factor <= 1.0) {
             return Err(row.error(
@@ -93,6 +102,7 @@ pub(crate) fn parse<M: Read, C: Read>(
             ));
         }
         mineral.hs.push(HsCarrier {
+            nomenclature,
             hs,
             description: row.text("description")?.to_string(),
             stage,
@@ -104,7 +114,7 @@ pub(crate) fn parse<M: Read, C: Read>(
 
     let mut out: Vec<Mineral> = by_id.into_values().collect();
     for m in &mut out {
-        m.hs.sort_by_key(|c| c.hs);
+        m.hs.sort_by_key(HsCarrier::key);
         let mut stages: Vec<Stage> = m.hs.iter().map(|c| c.stage.clone()).collect();
         stages.sort();
         stages.dedup();
@@ -186,7 +196,7 @@ mod tests {
 
     const MINERALS: &str =
         "id,name,symbol,form,contained_basis,note\nlithium,Lithium,Li,element,content,\ncobalt,Cobalt,Co,element,content,\n";
-    const HEADER: &str = "mineral,hs,description,stage,content_factor,factor_basis\n";
+    const HEADER: &str = "mineral,nomenclature,hs,description,stage,content_factor,factor_basis\n";
 
     fn carriers(rows: &str) -> Result<Vec<Mineral>> {
         let text = format!("{HEADER}{rows}\n");
@@ -196,25 +206,55 @@ mod tests {
     #[test]
     fn carrier_field_errors_name_line_field_and_value() {
         let cases = [
-            ("lithium,283691,Li2CO3,refining,0,x", "content_factor", "0"),
             (
-                "lithium,283691,Li2CO3,refining,1.2,x",
+                "lithium,HS1992,283691,Li2CO3,refining,0,x",
+                "content_factor",
+                "0",
+            ),
+            (
+                "lithium,HS1992,283691,Li2CO3,refining,1.2,x",
                 "content_factor",
                 "1.2",
             ),
             (
-                "lithium,283691,Li2CO3,refining,NaN,x",
+                "lithium,HS1992,283691,Li2CO3,refining,NaN,x",
                 "content_factor",
                 "NaN",
             ),
-            ("tin,260900,x,mining,0.5,x", "mineral", "tin"),
-            ("lithium,28369,Li2CO3,refining,0.2,x", "hs", "28369"),
             (
-                "lithium,283691,Li2CO3,Refining!,0.2,x",
+                "lithium,HS1992,283691,Li2CO3,refining,about 0.2,x",
+                "content_factor",
+                "about 0.2",
+            ),
+            ("tin,HS1992,260900,x,mining,0.5,x", "mineral", "tin"),
+            ("lithium,HS1992,28369,Li2CO3,refining,0.2,x", "hs", "28369"),
+            (
+                "lithium,HS1992,283691,Li2CO3,Refining!,0.2,x",
                 "stage",
                 "Refining!",
             ),
-            ("lithium,283691,Li2CO3,refining,0.2,", "factor_basis", ""),
+            // A valid slug, but not a stage a carrier may have.
+            (
+                "lithium,HS1992,283691,Li2CO3,smelting,0.2,x",
+                "stage",
+                "smelting",
+            ),
+            (
+                "lithium,HS2012,283691,Li2CO3,refining,0.2,x",
+                "nomenclature",
+                "HS2012",
+            ),
+            (
+                "lithium,hs92,283691,Li2CO3,refining,0.2,x",
+                "nomenclature",
+                "hs92",
+            ),
+            ("lithium,,283691,Li2CO3,refining,0.2,x", "nomenclature", ""),
+            (
+                "lithium,HS1992,283691,Li2CO3,refining,0.2,",
+                "factor_basis",
+                "",
+            ),
         ];
         for (row, field, value) in cases {
             match carriers(row) {
@@ -228,8 +268,10 @@ mod tests {
     }
 
     #[test]
-    fn an_hs_code_carries_one_mineral() {
-        let r = carriers("lithium,283691,a,refining,0.2,x\ncobalt,283691,b,refining,0.2,x");
+    fn a_code_carries_one_mineral_per_nomenclature() {
+        let r = carriers(
+            "lithium,HS1992,283691,a,refining,0.2,x\ncobalt,HS1992,283691,b,refining,0.2,x",
+        );
         assert!(
             matches!(
                 r,
@@ -241,6 +283,22 @@ mod tests {
             ),
             "{r:?}"
         );
+        // The same six digits in another nomenclature are another carrier.
+        let m = carriers(
+            "lithium,HS2017,283691,a,refining,0.2,x\nlithium,HS1992,283691,b,refining,0.2,x",
+        )
+        .expect("two nomenclatures");
+        let keys: Vec<String> = m[1].hs.iter().map(|c| c.key().to_string()).collect();
+        assert_eq!(keys, ["HS 1992 283691", "HS 2017 283691"]);
+    }
+
+    #[test]
+    fn every_carrier_stage_is_accepted() {
+        for stage in HsCarrier::STAGES {
+            let m = carriers(&format!("lithium,HS2017,283691,a,{stage},0.2,x"))
+                .unwrap_or_else(|e| panic!("{stage}: {e}"));
+            assert_eq!(m[1].hs[0].stage.slug(), stage);
+        }
     }
 
     #[test]

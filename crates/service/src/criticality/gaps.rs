@@ -44,6 +44,8 @@ pub enum GapKind {
     DomesticProductionUnknown,
     /// Neither production nor imports with a quantity (EU SR sourcing).
     NoSourcingQuantity,
+    /// Trade at the stage has values but no quantities (a value-only year).
+    TonnageUnknown,
     /// Any other reason: see the full reason.
     Other,
 }
@@ -68,6 +70,7 @@ impl GapReason {
                     NirNote::ApparentConsumptionNotPositive { .. } => {
                         GapKind::ApparentConsumptionNotPositive
                     }
+                    NirNote::TonnageUnknown { .. } => GapKind::TonnageUnknown,
                     _ => GapKind::ImportRelianceUnknown,
                 },
                 EuSrGap::NoSourcingQuantity => GapKind::NoSourcingQuantity,
@@ -75,6 +78,7 @@ impl GapReason {
             GapReason::Geopolrisk { gap } => match gap {
                 GprsGap::ProductionUnknown { .. } => GapKind::DomesticProductionUnknown,
                 GprsGap::NoSupply => GapKind::NoSupply,
+                GprsGap::TonnageUnknown { .. } => GapKind::TonnageUnknown,
             },
             GapReason::Unavailable { error } => error_kind(error),
         }

@@ -24,7 +24,7 @@ pub use summary::{CriticalitySummaryResponse, MineralCriticality, SummaryRow};
 
 use crate::defaults::{trade_year, YearBasis};
 use crate::error::ServiceError;
-use crate::meta::{attributions, trade_source, Attribution};
+use crate::meta::{attributions, trade_sources, Attribution};
 use crate::resolve::{resolve_country_set, CountrySet};
 use crate::Service;
 use derisk_analysis::criticality::{DP_CITATION, EU_SR_CITATION, GEOPOLRISK_CITATION};
@@ -202,7 +202,7 @@ impl Service {
     ) -> Vec<Attribution> {
         let engine = self.engine();
         let mut ids: BTreeSet<SourceId> = production.clone();
-        ids.extend(trade_source(engine));
+        ids.extend(trade_sources(engine));
         if !engine.dataset().governance.is_empty() {
             ids.extend(GOVERNANCE_SOURCES.map(SourceId::new));
         }

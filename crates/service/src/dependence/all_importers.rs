@@ -5,7 +5,9 @@ use super::{carrier_stage, largest_supplier, require_hs_codes, trade_table, Depe
 use super::{trade_year, ShareBasis};
 use crate::defaults::YearBasis;
 use crate::error::ServiceError;
-use crate::meta::{attributions, country_name, trade_source, Attribution, MineralRef};
+use crate::meta::{
+    attributions, country_name, trade_source, trade_sources, Attribution, MineralRef,
+};
 use crate::resolve::resolve_mineral;
 use crate::tabular::Tabular;
 use crate::Service;
@@ -134,7 +136,7 @@ impl Service {
                 .then_with(|| a.importer.cmp(&b.importer))
         });
         let trade_source = trade_source(engine);
-        let attribution = attributions(engine, &trade_source);
+        let attribution = attributions(engine, &trade_sources(engine));
         Ok(AllImportersResponse {
             mineral: mineral.into(),
             year,

@@ -17,7 +17,9 @@ pub use summary::{
 
 use crate::defaults::{trade_year, YearBasis};
 use crate::error::{ServiceError, UsageError};
-use crate::meta::{attributions, country_name, trade_source, Attribution, MineralRef};
+use crate::meta::{
+    attributions, country_name, trade_source, trade_sources, Attribution, MineralRef,
+};
 use crate::resolve::{resolve_country_set, resolve_mineral, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
@@ -208,7 +210,10 @@ impl Service {
         let largest_supplier = largest_supplier(engine, &dependence.imports);
         let production_sources = production_sources(std::iter::once(&dependence));
         let trade_source = trade_source(engine);
-        let attribution = attributions(engine, trade_source.iter().chain(&production_sources));
+        let attribution = attributions(
+            engine,
+            trade_sources(engine).iter().chain(&production_sources),
+        );
         Ok(DependenceResponse {
             importer,
             mineral: mineral.into(),

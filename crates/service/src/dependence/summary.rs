@@ -6,7 +6,7 @@ use super::{
 };
 use crate::defaults::YearBasis;
 use crate::error::{ServiceError, UsageError};
-use crate::meta::{attributions, trade_source, Attribution};
+use crate::meta::{attributions, trade_source, trade_sources, Attribution};
 use crate::resolve::{resolve_country_set, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
@@ -161,7 +161,10 @@ impl Service {
         let production_sources = production_sources(&deps);
         let rows = deps.iter().map(|d| summary_row(self, d)).collect();
         let trade_source = trade_source(engine);
-        let attribution = attributions(engine, trade_source.iter().chain(&production_sources));
+        let attribution = attributions(
+            engine,
+            trade_sources(engine).iter().chain(&production_sources),
+        );
         Ok(DependenceSummaryResponse {
             importer,
             year,
