@@ -6,7 +6,8 @@ use crate::concentration::ConcentrationNote;
 use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, TradeFactorBasis};
 use crate::dependence::{IntraGroupRule, NirNote};
 use crate::production::{MemberProduction, ProductionBasis};
-use derisk_model::MeasureType;
+use crate::proxy::{ProxyLimit, ProxyNote};
+use derisk_model::{Evidence, MeasureType, ProxyMeasure, SourceId};
 use std::fmt;
 
 /// A fraction shown as a whole percentage: `0.26` → `26%`, a positive share below half a
@@ -59,8 +60,47 @@ impl fmt::Display for MemberProduction {
             } => write!(f, "{tonnes} t ({flag}, {source})"),
             MemberProduction::Withheld { source, flag } => write!(f, "{flag} in {source}"),
             MemberProduction::NotComparable { unit } => write!(f, "only in {unit}"),
+            MemberProduction::AbsentFromComprehensive { source, evidence } => {
+                write!(
+                    f,
+                    "0 t: {}",
+                    Absence {
+                        source,
+                        evidence: *evidence
+                    }
+                )
+            }
+            MemberProduction::AbsentFromTopProducers { sources } => write!(
+                f,
+                "unknown: not in {}, which list only the main producers",
+                join(sources, ", ")
+            ),
             MemberProduction::NotListedThisYear => f.write_str("not listed for the year"),
-            MemberProduction::NeverListed => f.write_str("listed in no production table"),
+            MemberProduction::NoTableThisYear => f.write_str("no production table for the year"),
+        }
+    }
+}
+
+/// Why absence from a comprehensive table reads as 0, in words.
+struct Absence<'a> {
+    source: &'a SourceId,
+    evidence: Evidence,
+}
+
+impl fmt::Display for Absence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.evidence {
+            Evidence::TradeInference => write!(
+                f,
+                "net exports of the refined product of 0 or less in {}'s trade proxy, which \
+                 lists every net exporter",
+                self.source
+            ),
+            _ => write!(
+                f,
+                "absent from {}, which lists every producing country it covers",
+                self.source
+            ),
         }
     }
 }
@@ -69,11 +109,30 @@ impl fmt::Display for ProductionBasis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ProductionBasis::NoProductionTable => {
-                f.write_str("no production table for the mineral at this stage")
+                f.write_str("no production table for the mineral at this stage in the year")
             }
-            ProductionBasis::NoMemberListed => f.write_str("no member listed as a producer"),
-            ProductionBasis::SumOfMembers { members } => {
-                write!(f, "sum of {members} listed member(s), contained tonnes")
+            ProductionBasis::NoMemberProduces { source, evidence } => write!(
+                f,
+                "production 0: {}",
+                Absence {
+                    source,
+                    evidence: *evidence
+                }
+            ),
+            ProductionBasis::SumOfMembers {
+                members,
+                absent,
+                absent_from,
+            } => {
+                write!(f, "sum of {members} listed member(s), contained tonnes")?;
+                match absent_from {
+                    Some(s) if *absent > 0 => write!(
+                        f,
+                        "; {absent} member(s) absent from {s}, which lists every producing \
+                         country it covers: 0"
+                    ),
+                    _ => Ok(()),
+                }
             }
             ProductionBasis::Unknown { members } => {
                 let who: Vec<String> = members
@@ -82,6 +141,60 @@ impl fmt::Display for ProductionBasis {
                     .collect();
                 write!(f, "production unknown: {}", who.join(", "))
             }
+        }
+    }
+}
+
+impl fmt::Display for ProxyNote {
+    /// "trade proxy for refining, not production: …; limits: …".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "trade proxy for {}, not production", self.stands_for)?;
+        if let Some(r) = &self.record {
+            let codes: Vec<String> = r.carriers.iter().map(|c| c.hs.to_string()).collect();
+            let measure = match r.measure {
+                Some(ProxyMeasure::NetExportsContained) => "contained tonnes",
+                Some(ProxyMeasure::NetExportsValue) => "value",
+                None => "no usable flows",
+            };
+            write!(
+                f,
+                ": shares of world net exports (exports − imports) under {} in {}, by \
+                 {measure}; {} net exporters; {} countries with net exports of 0 or less \
+                 count as 0",
+                codes.join(", "),
+                r.year,
+                r.net_exporters,
+                r.not_net_exporters
+            )?;
+        }
+        if !self.limits.is_empty() {
+            write!(f, "; limits: {}", join(&self.limits, "; "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ProxyLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxyLimit::NotRecorded => {
+                f.write_str("the dataset does not record how the proxy was computed")
+            }
+            ProxyLimit::ValueOnly => {
+                f.write_str("no flow has a quantity: shares by value, tonnage unavailable")
+            }
+            ProxyLimit::NoTradeInYear { hs } => {
+                write!(f, "{hs} has no trade rows in the year (unknown, left out)")
+            }
+            ProxyLimit::FlowsWithoutQuantity { hs, flows, of } => write!(
+                f,
+                "{hs}: {flows} of {of} flows have no quantity (left out of tonnes)"
+            ),
+            ProxyLimit::ImplausibleUnitValue { hs, flows, of } => write!(
+                f,
+                "{hs}: {flows} of {of} flows have a unit value that cannot be the product \
+                 (left out)"
+            ),
         }
     }
 }
@@ -285,12 +398,23 @@ impl fmt::Display for Risk {
                 source,
                 year,
                 measures,
+                proxy,
             } => {
-                write!(
-                    f,
-                    "{mineral_name}: {producer} supplies {} of world {stage} ({source} {year})",
-                    Percent(*share)
-                )?;
+                if *proxy {
+                    write!(
+                        f,
+                        "{mineral_name}: {producer} has {} of world net exports of refined \
+                         {} ({source} {year}, a trade proxy for {stage}, not production)",
+                        Percent(*share),
+                        mineral_name.to_lowercase()
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "{mineral_name}: {producer} supplies {} of world {stage} ({source} {year})",
+                        Percent(*share)
+                    )?;
+                }
                 if !measures.is_empty() {
                     write!(
                         f,

@@ -35,6 +35,7 @@ mod governance;
 mod import_profiles;
 mod overlay;
 mod production;
+mod proxy;
 mod supply;
 mod trade_index;
 mod transit;
@@ -58,6 +59,7 @@ pub use production::{
     MemberFigure, MemberProduction, ProductionBasis, ProductionIndex, ProductionTotal,
     OVERLAY_SOURCE,
 };
+pub use proxy::{proxy_note, ProxyLimit, ProxyNote};
 pub use supply::{
     demand_for, rank_sources, FlaggedCountry, IncomparableRow, N1Demand, SkippedPoint, SourceRank,
     SourceRule, StageConcentration, Trend, TrendPoint,

@@ -1,9 +1,16 @@
 //! Production figures indexed by (mineral, stage, year), and the contained-tonnes production
 //! of a set of countries, with the rules for what is unknown and what is genuinely absent.
+//!
+//! What a country's absence from a table means depends on the table's source
+//! ([`Coverage`]): absent from a comprehensive table of the year (World Mining Data lists
+//! every producer it covers; the trade proxy lists every net exporter), the country
+//! produces nothing on that table's basis; absent from tables that list only the main
+//! producers (USGS, IEA), its production is unknown, never zero.
 
+use crate::supply::{rank_sources, SourceRank};
 use derisk_model::{
-    Area, Basis, CountryCode, Dataset, Flag, Measure, MineralId, Observation, SourceId, Stage,
-    Unit, Year,
+    Area, Basis, CountryCode, Coverage, Dataset, Evidence, Flag, Measure, MineralId, Observation,
+    SourceId, Stage, Unit, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,6 +27,9 @@ struct StageProduction {
     by_year: BTreeMap<Year, Vec<u32>>,
     /// Countries with a row (any year, any source, any flag): the producers the data knows.
     listed: BTreeSet<CountryCode>,
+    /// The sources with a table (any row) of the stage in each year, ranked by the default
+    /// rule (strongest evidence, more countries, source id).
+    tables: BTreeMap<Year, Vec<SourceRank>>,
 }
 
 /// [`Measure::Production`] observations indexed by mineral, stage and year (row numbers
@@ -29,6 +39,9 @@ struct StageProduction {
 pub struct ProductionIndex {
     ds: Arc<Dataset>,
     map: HashMap<MineralId, HashMap<Stage, StageProduction>>,
+    /// Each source's coverage, from the dataset's source list (a source without one is
+    /// read as listing only the main producers).
+    coverage: HashMap<SourceId, Coverage>,
 }
 
 /// What is known of one country's production at a stage and year, in contained tonnes.
@@ -45,10 +58,34 @@ pub enum MemberProduction {
     Withheld { source: SourceId, flag: Flag },
     /// Only figures on another basis (oxide, gross weight) or as shares exist.
     NotComparable { unit: Unit },
-    /// The country appears in this stage's production tables, but not for this year.
+    /// The country is absent from `source`'s table of the year, and that source lists
+    /// every producer it covers ([`Coverage::Comprehensive`]): it produces nothing on that
+    /// basis, 0 t. With a trade-inference source, the country's net exports of the
+    /// refined product are 0 or less.
+    AbsentFromComprehensive {
+        source: SourceId,
+        evidence: Evidence,
+    },
+    /// The country is absent from every table of the year, and those tables list only the
+    /// main producers ([`Coverage::TopProducers`], or a source of unstated coverage):
+    /// unknown, not zero.
+    AbsentFromTopProducers { sources: Vec<SourceId> },
+    /// The country appears in this stage's tables in other years but not this one, and no
+    /// comprehensive table of the year says it produces nothing: unknown.
     NotListedThisYear,
-    /// The country appears in no production table of this mineral and stage.
-    NeverListed,
+    /// No table of the mineral and stage has figures for the year: unknown.
+    NoTableThisYear,
+}
+
+impl MemberProduction {
+    /// Tonnes when known (0 for a country absent from a comprehensive table), else `None`.
+    pub fn tonnes(&self) -> Option<f64> {
+        match self {
+            MemberProduction::Tonnes { tonnes, .. } => Some(*tonnes),
+            MemberProduction::AbsentFromComprehensive { .. } => Some(0.0),
+            _ => None,
+        }
+    }
 }
 
 /// One country's production as resolved by [`ProductionIndex::production_contained`].
@@ -62,30 +99,45 @@ pub struct MemberFigure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProductionBasis {
-    /// The dataset has no production table for the mineral at the stage: unknown.
+    /// The dataset has no production table for the mineral at the stage in the year:
+    /// unknown.
     NoProductionTable,
-    /// No member appears in any production table of the mineral and stage: genuinely 0.
-    NoMemberListed,
-    /// The sum of the listed members' figures, contained tonnes.
-    SumOfMembers { members: usize },
-    /// Some listed member's figure is withheld, missing or on another basis: unknown, never
-    /// a partial sum. `members` lists those members.
+    /// Every member is absent from `source`'s table of the year, and that source lists
+    /// every producer it covers: 0 on that basis.
+    NoMemberProduces {
+        source: SourceId,
+        evidence: Evidence,
+    },
+    /// The sum of `members` members' figures, contained tonnes; `absent` more members are
+    /// absent from `absent_from`'s comprehensive table and count as 0.
+    SumOfMembers {
+        members: usize,
+        absent: usize,
+        absent_from: Option<SourceId>,
+    },
+    /// Some member's figure is withheld, on another basis, or absent from tables that list
+    /// only the main producers: unknown, never a partial sum. `members` lists those members.
     Unknown { members: Vec<MemberFigure> },
 }
 
 /// Production of a set of countries in contained tonnes, or why it is unknown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductionTotal {
-    /// Contained tonnes; `None` when any producing member's figure is unknown.
+    /// Contained tonnes; `None` when any member's figure is unknown.
     pub tonnes: Option<f64>,
     pub basis: ProductionBasis,
-    /// Members that appear in a production table (members listed nowhere are left out).
+    /// Every member with what is known of its production (empty without a table).
     pub members: Vec<MemberFigure>,
 }
 
 impl ProductionIndex {
     /// Index the production observations of the dataset (other measures are ignored).
     pub(crate) fn new(ds: Arc<Dataset>) -> ProductionIndex {
+        let coverage: HashMap<SourceId, Coverage> = ds
+            .sources
+            .iter()
+            .filter_map(|s| Some((s.id.clone(), s.coverage?)))
+            .collect();
         let mut map: HashMap<MineralId, HashMap<Stage, StageProduction>> = HashMap::new();
         for (i, o) in ds.observations.iter().enumerate() {
             if o.measure != Measure::Production {
@@ -105,17 +157,34 @@ impl ProductionIndex {
         let obs = &ds.observations;
         for stages in map.values_mut() {
             for sp in stages.values_mut() {
-                for rows in sp.by_year.values_mut() {
+                for (year, rows) in sp.by_year.iter_mut() {
                     rows.sort_by(|&a, &b| {
                         let (a, b) = (&obs[a as usize], &obs[b as usize]);
                         a.area
                             .cmp(&b.area)
                             .then_with(|| a.provenance.source.cmp(&b.provenance.source))
                     });
+                    let rows: Vec<&Observation> = rows.iter().map(|&i| &obs[i as usize]).collect();
+                    let ranked = rank_sources(&rows, |s| coverage.get(s).copied());
+                    sp.tables.insert(*year, ranked);
                 }
             }
         }
-        ProductionIndex { ds, map }
+        ProductionIndex { ds, map, coverage }
+    }
+
+    /// A source's coverage as the dataset's source list states it (`None`: not stated).
+    pub fn coverage(&self, source: &SourceId) -> Option<Coverage> {
+        self.coverage.get(source).copied()
+    }
+
+    /// The sources with a table of the mineral and stage in the year, ranked by the
+    /// default rule (see [`SourceRule::StrongestEvidence`](crate::SourceRule)).
+    pub fn sources(&self, mineral: &str, stage: &Stage, year: Year) -> Vec<SourceRank> {
+        self.stage(mineral, stage)
+            .and_then(|sp| sp.tables.get(&year))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn stage(&self, mineral: &str, stage: &Stage) -> Option<&StageProduction> {
@@ -178,9 +247,10 @@ impl ProductionIndex {
         }
         let (tonnes, source) = match &found {
             MemberProduction::Tonnes { tonnes, source, .. } => (Some(*tonnes), source.clone()),
-            MemberProduction::NotListedThisYear | MemberProduction::NeverListed => {
-                (None, SourceId::new(OVERLAY_SOURCE))
-            }
+            MemberProduction::AbsentFromComprehensive { .. }
+            | MemberProduction::AbsentFromTopProducers { .. }
+            | MemberProduction::NotListedThisYear
+            | MemberProduction::NoTableThisYear => (None, SourceId::new(OVERLAY_SOURCE)),
             MemberProduction::Withheld { .. } | MemberProduction::NotComparable { .. } => {
                 return found
             }
@@ -208,14 +278,7 @@ impl ProductionIndex {
             .filter(|o| o.area == Area::Country(country))
             .collect();
         if rows.is_empty() {
-            let listed = self
-                .listed(mineral, stage)
-                .is_some_and(|l| l.contains(&country));
-            return if listed {
-                MemberProduction::NotListedThisYear
-            } else {
-                MemberProduction::NeverListed
-            };
+            return self.absent(mineral, stage, year, country);
         }
         rows.sort_by(|a, b| {
             a.evidence
@@ -250,17 +313,50 @@ impl ProductionIndex {
         })
     }
 
+    /// What a country without a row in the year's tables is known to produce: 0 when a
+    /// comprehensive source has a table of the year (the strongest such source is named),
+    /// otherwise unknown, with why.
+    fn absent(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        country: CountryCode,
+    ) -> MemberProduction {
+        let tables = self.sources(mineral, stage, year);
+        if let Some(t) = tables
+            .iter()
+            .find(|t| t.coverage == Some(Coverage::Comprehensive))
+        {
+            return MemberProduction::AbsentFromComprehensive {
+                source: t.source.clone(),
+                evidence: t.evidence,
+            };
+        }
+        if tables.is_empty() {
+            return MemberProduction::NoTableThisYear;
+        }
+        if self
+            .listed(mineral, stage)
+            .is_some_and(|l| l.contains(&country))
+        {
+            return MemberProduction::NotListedThisYear;
+        }
+        MemberProduction::AbsentFromTopProducers {
+            sources: tables.into_iter().map(|t| t.source).collect(),
+        }
+    }
+
     /// Production of `members` at a stage and year, in contained tonnes.
     ///
     /// Rules (a missing figure is never read as zero):
-    /// - no production table for the mineral and stage at all: unknown (`None`);
-    /// - no member appears in any production table of the mineral and stage: production is
-    ///   genuinely absent, `Some(0)`;
-    /// - any member that appears in a table but whose figure for the year is withheld, not
-    ///   available, missing, or only on another basis: unknown (`None`), never a partial
-    ///   sum;
-    /// - otherwise the sum of the members' figures (members listed nowhere count as
-    ///   non-producers).
+    /// - no production table for the mineral and stage in the year: unknown (`None`);
+    /// - a member absent from a comprehensive table of the year (World Mining Data, the
+    ///   trade proxy) counts as 0, with that source named;
+    /// - a member absent from tables that list only the main producers (USGS, IEA) is
+    ///   unknown, as is one whose figure is withheld, not available or only on another
+    ///   basis: the total is then unknown (`None`), never a partial sum;
+    /// - otherwise the sum of the members' figures.
     pub fn production_contained(
         &self,
         mineral: &str,
@@ -269,7 +365,7 @@ impl ProductionIndex {
         members: &BTreeSet<CountryCode>,
         overlay: &Overlay,
     ) -> ProductionTotal {
-        if self.listed(mineral, stage).is_none() {
+        if self.sources(mineral, stage, year).is_empty() {
             return ProductionTotal {
                 tonnes: None,
                 basis: ProductionBasis::NoProductionTable,
@@ -282,38 +378,43 @@ impl ProductionIndex {
                 country,
                 production: self.member_production(mineral, stage, year, country, overlay),
             })
-            .filter(|m| m.production != MemberProduction::NeverListed)
             .collect();
-        if figures.is_empty() {
-            return ProductionTotal {
-                tonnes: Some(0.0),
-                basis: ProductionBasis::NoMemberListed,
-                members: figures,
-            };
-        }
         let mut total = 0.0;
+        let (mut counted, mut absent) = (0usize, 0usize);
+        let mut absent_from: Option<(&SourceId, Evidence)> = None;
         let mut unknown = Vec::new();
         for m in &figures {
             match &m.production {
-                MemberProduction::Tonnes { tonnes, .. } => total += tonnes,
-                MemberProduction::NeverListed => {}
+                MemberProduction::Tonnes { tonnes, .. } => {
+                    total += tonnes;
+                    counted += 1;
+                }
+                MemberProduction::AbsentFromComprehensive { source, evidence } => {
+                    absent += 1;
+                    absent_from.get_or_insert((source, *evidence));
+                }
                 _ => unknown.push(m.clone()),
             }
         }
-        if unknown.is_empty() {
-            ProductionTotal {
-                tonnes: Some(total),
-                basis: ProductionBasis::SumOfMembers {
-                    members: figures.len(),
-                },
-                members: figures,
-            }
-        } else {
-            ProductionTotal {
-                tonnes: None,
-                basis: ProductionBasis::Unknown { members: unknown },
-                members: figures,
-            }
+        let basis = match (unknown.is_empty(), counted, absent_from) {
+            (false, _, _) => ProductionBasis::Unknown { members: unknown },
+            (true, 0, Some((source, evidence))) => ProductionBasis::NoMemberProduces {
+                source: source.clone(),
+                evidence,
+            },
+            (true, _, from) => ProductionBasis::SumOfMembers {
+                members: counted,
+                absent,
+                absent_from: from.map(|(s, _)| s.clone()),
+            },
+        };
+        ProductionTotal {
+            tonnes: match basis {
+                ProductionBasis::Unknown { .. } => None,
+                _ => Some(total),
+            },
+            basis,
+            members: figures,
         }
     }
 }

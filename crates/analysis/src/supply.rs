@@ -4,8 +4,10 @@
 use crate::concentration::{concentration, Band, Concentration, Denominator, Thresholds};
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
+use crate::proxy::{proxy_note, ProxyNote};
 use derisk_model::{
-    Area, Basis, CountryCode, Dataset, Evidence, Flag, Observation, SourceId, Stage, Unit, Year,
+    Area, Basis, CountryCode, Coverage, Dataset, Evidence, Flag, Observation, SourceId, Stage,
+    Unit, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,6 +19,9 @@ pub struct SourceRank {
     pub source: SourceId,
     /// Strongest evidence among the source's rows.
     pub evidence: Evidence,
+    /// What a country's absence from the source's tables means (`None`: not stated, read
+    /// as top producers).
+    pub coverage: Option<Coverage>,
     /// Countries with a figure (a value, not a withheld cell).
     pub countries: usize,
 }
@@ -30,6 +35,9 @@ pub enum SourceRule {
     /// Strongest evidence (statistical report > IEA dataset > factsheet share > capacity
     /// allocation > trade inference), then more countries, then source id.
     StrongestEvidence,
+    /// By the same rule, but the only source with country figures is derisk's trade proxy:
+    /// no statistics exist for the stage and year, and the figures are not production.
+    TradeProxyOnly,
 }
 
 /// A country row with a flag worth showing: a gap (withheld, not available) or a bound.
@@ -86,6 +94,9 @@ pub struct StageConcentration {
     /// N-1 against historical demand, when demand is known and comparable (contained
     /// mass on both sides).
     pub n1_demand: Option<N1Demand>,
+    /// Present exactly when the figures are derisk's trade proxy (evidence
+    /// `trade_inference`): what they stand for, rest on and are limited by.
+    pub proxy: Option<ProxyNote>,
 }
 
 /// One point of a concentration trend.
@@ -120,8 +131,12 @@ pub struct Trend {
     pub skipped: Vec<SkippedPoint>,
 }
 
-/// Rank the sources of `rows` by the default rule (see [`SourceRule::StrongestEvidence`]).
-pub fn rank_sources(rows: &[&Observation]) -> Vec<SourceRank> {
+/// Rank the sources of `rows` by the default rule (see [`SourceRule::StrongestEvidence`]),
+/// with each source's coverage from `coverage`.
+pub fn rank_sources(
+    rows: &[&Observation],
+    coverage: impl Fn(&SourceId) -> Option<Coverage>,
+) -> Vec<SourceRank> {
     let mut by: BTreeMap<&SourceId, (Evidence, BTreeSet<CountryCode>)> = BTreeMap::new();
     for o in rows {
         let e = by
@@ -137,6 +152,7 @@ pub fn rank_sources(rows: &[&Observation]) -> Vec<SourceRank> {
         .map(|(s, (evidence, cs))| SourceRank {
             source: s.clone(),
             evidence,
+            coverage: coverage(s),
             countries: cs.len(),
         })
         .collect();
@@ -289,16 +305,20 @@ impl Query<'_> {
         let all = self.production().year(mineral, stage, year);
         // Messages are built only on error (this runs in tight loops).
         let what = || format!("production of {mineral} ({stage}) in {year}");
-        let candidates = rank_sources(&all);
+        let candidates = self.production().sources(mineral, stage, year);
         let (chosen, rule) = match source {
             Some(s) => (
                 candidates.iter().find(|c| c.source.as_str() == s),
                 SourceRule::Requested,
             ),
-            None => (
-                candidates.iter().find(|c| c.countries > 0),
-                SourceRule::StrongestEvidence,
-            ),
+            None => {
+                let c = candidates.iter().find(|c| c.countries > 0);
+                let rule = match c.map(|c| c.evidence) {
+                    Some(Evidence::TradeInference) => SourceRule::TradeProxyOnly,
+                    _ => SourceRule::StrongestEvidence,
+                };
+                (c, rule)
+            }
         };
         let chosen = chosen.cloned().ok_or_else(|| {
             AnalysisError::NoFigures(match source {
@@ -404,6 +424,8 @@ impl Query<'_> {
                 }),
             _ => None,
         };
+        let proxy = (chosen.evidence == Evidence::TradeInference)
+            .then(|| proxy_note(self.ds(), mineral, stage, year));
         Ok(StageConcentration {
             mineral: mineral.to_string(),
             stage: stage.clone(),
@@ -419,6 +441,7 @@ impl Query<'_> {
             incomparable: figs.incomparable,
             concentration: conc,
             n1_demand,
+            proxy,
         })
     }
 
@@ -437,7 +460,7 @@ impl Query<'_> {
         let mut points = Vec::new();
         let mut skipped = Vec::new();
         for year in self.production().years(mineral, stage) {
-            let mut sources = rank_sources(&self.production().year(mineral, stage, year));
+            let mut sources = self.production().sources(mineral, stage, year);
             sources.sort_by(|a, b| a.source.cmp(&b.source));
             for s in sources {
                 match self.stage_concentration(

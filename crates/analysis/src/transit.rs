@@ -105,7 +105,7 @@ pub(crate) fn transit_hubs(
                 .member_production(mineral, stage, year, country, ix.overlay())
             {
                 MemberProduction::Tonnes { tonnes, .. } => tonnes,
-                MemberProduction::NeverListed => 0.0,
+                MemberProduction::AbsentFromComprehensive { .. } => 0.0,
                 other => {
                     // Without production, only an export surplus over imports alone is worth
                     // a look; it cannot be called a hub.

@@ -46,6 +46,7 @@ fn refining(top: &str, s: f64, restricts: bool) -> StageSummary {
         } else {
             vec![]
         },
+        proxy: None,
     }
 }
 
@@ -66,7 +67,10 @@ fn dependence(
         nir_note: Some(match nir {
             Some(n) if n < 0.0 => NirNote::NetExporter,
             Some(_) => NirNote::Computed {
-                basis: ProductionBasis::NoMemberListed,
+                basis: ProductionBasis::NoMemberProduces {
+                    source: SourceId::new("wmd-2025"),
+                    evidence: Evidence::StatisticalReport,
+                },
             },
             None => NirNote::ProductionUnknown {
                 basis: ProductionBasis::NoProductionTable,
@@ -188,6 +192,7 @@ fn a_dominant_producer_counts_fully_only_when_it_restricts_and_never_for_oneself
             source: SourceId::new("iea-cmd-2025"),
             year: y(2024),
             measures: vec![MeasureType::Licence],
+            proxy: false,
         }
     );
     // The one place the sentence is checked: explain.rs words the typed fact.
@@ -206,6 +211,31 @@ fn a_dominant_producer_counts_fully_only_when_it_restricts_and_never_for_oneself
         r.len(),
         2,
         "the importer's own dominance is no supply risk: {r:?}"
+    );
+}
+
+/// A dominant "producer" on the trade proxy is said to hold a share of net exports, never
+/// of refining.
+#[test]
+fn a_dominant_producer_on_the_trade_proxy_is_worded_as_a_proxy() {
+    let mut stage = refining("CHN", 0.59, true);
+    stage.source = SourceId::new("derisk-inference");
+    stage.evidence = Evidence::TradeInference;
+    stage.proxy = Some(derisk_analysis::ProxyNote {
+        stands_for: Stage::Refining,
+        record: None,
+        limits: vec![derisk_analysis::ProxyLimit::NotRecorded],
+    });
+    let r = rank_risks("IND", &ind(), &[mineral("tungsten", Some(stage), None)], 3);
+    assert!(matches!(
+        r[0].fact,
+        RiskFact::DominantProducer { proxy: true, .. }
+    ));
+    assert_eq!(
+        r[0].to_string(),
+        "tungsten: CHN has 59% of world net exports of refined tungsten (derisk-inference \
+         2024, a trade proxy for refining, not production) and restricts its exports \
+         (licence); import reliance unknown, counted as full."
     );
 }
 

@@ -12,7 +12,7 @@ use derisk_analysis::criticality::{
 use derisk_analysis::{
     AnalysisError, GovernanceGap, Importer, MemberProduction, NirNote, ProductionBasis,
 };
-use derisk_model::{Dataset, MeasureType, Stage, TradeTable};
+use derisk_model::{Coverage, Dataset, MeasureType, Stage, TradeTable};
 
 fn sup(code: &str, share: f64, wgi_scaled: f64, t: f64) -> SupplierInput {
     SupplierInput {
@@ -248,7 +248,8 @@ fn disruption_potential_worked_example() {
 /// Cobalt 2022, importer {DEU, FRA}. Refining: world 1,100 t, CHN 1,000, FIN 50. Imports
 /// of oxide (factor 0.7): CHN 105 t, ZAF 28 t contained. Mining: COD 100 t, no imports.
 /// WGI (all six dimensions equal, 2021): CHN −0.5, FIN 1.75, ZAF 0, COD −1.5, DEU 1.5,
-/// FRA 1.25. CHN licence on cobalt since 2020. EoL-RIR 0.22.
+/// FRA 1.25. CHN licence on cobalt since 2020. EoL-RIR 0.22. The production source is
+/// taken as comprehensive: a country it does not list produces nothing.
 fn cobalt() -> Dataset {
     let r = Stage::Refining;
     let mut m = mineral(
@@ -295,6 +296,7 @@ fn cobalt() -> Dataset {
             None,
         )],
         groups: vec![group("grp", &["DEU", "FRA"])],
+        sources: vec![source("usgs", Some(Coverage::Comprehensive))],
         ..Dataset::default()
     }
 }

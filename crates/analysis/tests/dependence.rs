@@ -7,7 +7,7 @@ use common::*;
 use derisk_analysis::{
     AnalysisError, Importer, IntraGroupRule, MemberProduction, NirNote, ProductionBasis,
 };
-use derisk_model::{Dataset, Stage};
+use derisk_model::{Coverage, Dataset, Evidence, SourceId, Stage};
 
 const ORE: u32 = 260_500; // mining stage, 10 % contained
 const OXIDE: u32 = 282_200; // refining stage, 70 % contained
@@ -23,7 +23,9 @@ const OXIDE: u32 = 282_200; // refining stage, 70 % contained
 ///   DEU→USA  80 kUSD,  20 t → 14 t      (export)
 ///   COD→ZAF  10 kUSD,  10 t →  7 t      (ZAF's own imports)
 /// Ore (HS 260500, factor 0.1): COD→CHN 1,000 t → 100 t (no member involved).
-/// Refining production (t contained): CHN 1,000, FIN 50. Mining: COD 100.
+/// Refining production (t contained): CHN 1,000, FIN 50. Mining: COD 100. The production
+/// source "usgs" is taken as comprehensive here (every producer listed) unless a test says
+/// otherwise.
 fn cobalt() -> Dataset {
     let r = Stage::Refining;
     Dataset {
@@ -51,8 +53,14 @@ fn cobalt() -> Dataset {
             ],
         },
         groups: vec![group("grp", &["DEU", "FRA"])],
+        sources: vec![source("usgs", Some(Coverage::Comprehensive))],
         ..Dataset::default()
     }
+}
+
+fn with_coverage(mut ds: Dataset, coverage: Option<Coverage>) -> Dataset {
+    ds.sources = vec![source("usgs", coverage)];
+    ds
 }
 
 fn grp(ds: &Dataset) -> Importer {
@@ -105,23 +113,85 @@ fn shares_hhi_focus_and_intra_group() {
 }
 
 #[test]
-fn nir_with_no_member_listed_as_a_producer() {
+fn nir_with_no_member_in_a_comprehensive_table_is_computed_on_zero() {
     let ds = cobalt();
     let d = engine(&ds)
         .query()
         .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
         .unwrap();
     let b = &d.balances[0];
+    let basis = ProductionBasis::NoMemberProduces {
+        source: SourceId::new("usgs"),
+        evidence: Evidence::StatisticalReport,
+    };
     assert_eq!(b.production.tonnes, Some(0.0));
-    assert_eq!(b.production.basis, ProductionBasis::NoMemberListed);
-    assert_eq!(
-        b.note,
-        NirNote::Computed {
-            basis: ProductionBasis::NoMemberListed
-        }
-    );
+    assert_eq!(b.production.basis, basis);
+    assert_eq!(b.note, NirNote::Computed { basis });
+    // Each member says why it is 0.
+    assert_eq!(b.production.members.len(), 2);
+    for m in &b.production.members {
+        assert_eq!(
+            m.production,
+            MemberProduction::AbsentFromComprehensive {
+                source: SourceId::new("usgs"),
+                evidence: Evidence::StatisticalReport,
+            }
+        );
+    }
     // NIR = (133 − 14)/(0 + 133 − 14) = 1.
     assert_close(d.nir.unwrap(), 1.0);
+}
+
+/// The same members and trade, but the table lists only the main producers (as USGS and
+/// the IEA do): DEU and FRA may refine cobalt below its threshold, so production and NIR
+/// are unknown, never 0 and 100 %. A source whose coverage is not stated is read the same
+/// way.
+#[test]
+fn members_absent_from_top_producer_tables_are_unknown() {
+    for coverage in [Some(Coverage::TopProducers), None] {
+        let ds = with_coverage(cobalt(), coverage);
+        let d = engine(&ds)
+            .query()
+            .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+            .unwrap();
+        assert_eq!(d.nir, None, "{coverage:?}");
+        let b = &d.balances[0];
+        assert_eq!(b.production.tonnes, None);
+        let absent = MemberProduction::AbsentFromTopProducers {
+            sources: vec![SourceId::new("usgs")],
+        };
+        match &b.note {
+            NirNote::ProductionUnknown {
+                basis: ProductionBasis::Unknown { members },
+            } => {
+                let who: Vec<_> = members.iter().map(|m| (m.country, &m.production)).collect();
+                assert_eq!(who, [(c("DEU"), &absent), (c("FRA"), &absent)]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Imports and exports are known whatever production is: 133 t and 14 t.
+        assert_close(b.imports_t.unwrap(), 133.0);
+        assert_close(b.exports_t.unwrap(), 14.0);
+    }
+}
+
+/// A year in which the stage has no table at all is unknown, even with a comprehensive
+/// source in other years.
+#[test]
+fn no_table_for_the_year_is_unknown() {
+    let mut ds = cobalt();
+    for o in &mut ds.observations {
+        o.year = y(2021);
+    }
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
+    assert_eq!(d.nir, None);
+    assert_eq!(
+        d.balances[0].production.basis,
+        ProductionBasis::NoProductionTable
+    );
 }
 
 #[test]
@@ -136,9 +206,14 @@ fn nir_with_member_production() {
     // NIR = (133 − 14)/(20 + 133 − 14) = 119/139.
     assert_close(d.nir.unwrap(), 119.0 / 139.0);
     assert_eq!(d.balances[0].production.tonnes, Some(20.0));
+    // DEU is absent from the comprehensive table: 0, and said so.
     assert_eq!(
         d.balances[0].production.basis,
-        ProductionBasis::SumOfMembers { members: 1 }
+        ProductionBasis::SumOfMembers {
+            members: 1,
+            absent: 1,
+            absent_from: Some(SourceId::new("usgs")),
+        }
     );
 }
 
@@ -166,15 +241,21 @@ fn withheld_member_production_makes_nir_unknown_never_zero() {
         "{:?}",
         b.note
     );
+    // Every member is listed with what is known: DEU absent from the comprehensive table
+    // (0), FRA withheld.
     assert!(matches!(
         b.production.members[0].production,
+        MemberProduction::AbsentFromComprehensive { .. }
+    ));
+    assert!(matches!(
+        b.production.members[1].production,
         MemberProduction::Withheld { .. }
     ));
 }
 
 #[test]
 fn member_listed_another_year_only_is_unknown() {
-    let mut ds = cobalt();
+    let mut ds = with_coverage(cobalt(), Some(Coverage::TopProducers));
     ds.observations
         .push(usgs("cobalt", Stage::Refining, "FRA", 2021, Some(20.0)));
     let d = engine(&ds)
@@ -182,18 +263,37 @@ fn member_listed_another_year_only_is_unknown() {
         .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
         .unwrap();
     assert_eq!(d.nir, None);
-    assert!(
-        matches!(
-            d.balances[0].note,
-            NirNote::ProductionUnknown {
-                basis: ProductionBasis::Unknown { ref members }
-            } if members.len() == 1
-                && members[0].country == c("FRA")
-                && members[0].production == MemberProduction::NotListedThisYear
-        ),
-        "{:?}",
-        d.balances[0].note
-    );
+    // DEU is absent from the top-producer table, FRA listed in 2021 only: both unknown.
+    match &d.balances[0].note {
+        NirNote::ProductionUnknown {
+            basis: ProductionBasis::Unknown { members },
+        } => {
+            let who: Vec<_> = members.iter().map(|m| (m.country, &m.production)).collect();
+            assert_eq!(
+                who,
+                [
+                    (
+                        c("DEU"),
+                        &MemberProduction::AbsentFromTopProducers {
+                            sources: vec![SourceId::new("usgs")]
+                        }
+                    ),
+                    (c("FRA"), &MemberProduction::NotListedThisYear),
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // With a comprehensive table of 2022 that does not list FRA, FRA refines nothing in
+    // 2022: NIR = (133 − 14)/(0 + 133 − 14) = 1.
+    let mut ds = cobalt();
+    ds.observations
+        .push(usgs("cobalt", Stage::Refining, "FRA", 2021, Some(20.0)));
+    let d = engine(&ds)
+        .query()
+        .dependence(&grp(&ds), "cobalt", y(2022), Some(&Stage::Refining), None)
+        .unwrap();
+    assert_close(d.nir.unwrap(), 1.0);
 }
 
 #[test]
@@ -350,7 +450,7 @@ fn unsorted_trade_gives_the_same_answer_and_output_serialises() {
     assert_eq!(j["transit"]["hubs"][0]["country"], "ZAF");
     assert_eq!(
         j["balances"][1]["production"]["basis"]["kind"],
-        "no_member_listed"
+        "no_member_produces"
     );
     assert_eq!(j["balances"][1]["note"]["status"], "computed");
 }

@@ -11,7 +11,9 @@ use derisk_analysis::{
     AnalysisError, Dependence, Engine, GovernanceGap, Importer, MemberProduction, NirNote, Overlay,
     OverlayRule, ProductionBasis, ProductionChange, Thresholds, Work, OVERLAY_SOURCE,
 };
-use derisk_model::{Dataset, Evidence, Flag, MineralId, SourceId, Stage, TradeTable, Unit, Year};
+use derisk_model::{
+    Coverage, Dataset, Evidence, Flag, MineralId, SourceId, Stage, TradeTable, Unit, Year,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -251,6 +253,11 @@ fn lithium() -> Dataset {
             parts: Vec::new(),
             flows: vec![flow(2023, "AUS", "DEU", ORE, 1_000.0, Some(200.0))],
         },
+        sources: vec![
+            source("usgs", Some(Coverage::TopProducers)),
+            source("eu-crm", Some(Coverage::TopProducers)),
+            source("wmd", Some(Coverage::Comprehensive)),
+        ],
         ..Dataset::default()
     }
 }
@@ -350,9 +357,38 @@ fn a_production_overlay_reaches_the_import_reliance() {
             .balances
             .remove(0)
     };
-    // DEU produces nothing: NIR = 100/(0 + 100) = 1.
+    // DEU is absent from tables of the main producers only: unknown, not 0.
     let b = balance(&base);
-    assert_eq!(b.production.basis, ProductionBasis::NoMemberListed);
+    assert_eq!(b.nir, None);
+    assert!(
+        matches!(&b.production.basis, ProductionBasis::Unknown { members }
+        if members[0].production == MemberProduction::AbsentFromTopProducers {
+            sources: vec![SourceId::new("usgs"), SourceId::new("eu-crm")],
+        }),
+        "{:?}",
+        b.production.basis
+    );
+    // With a comprehensive table of the year that does not list DEU, it produces nothing:
+    // NIR = 100/(0 + 100) = 1.
+    let mut with_wmd = lithium();
+    with_wmd.observations.push(prod(
+        "lithium",
+        Stage::Mining,
+        "AUS",
+        2023,
+        Some(86_000.0),
+        tonnes(),
+        Evidence::StatisticalReport,
+        "wmd",
+    ));
+    let b = balance(&engine(&with_wmd));
+    assert_eq!(
+        b.production.basis,
+        ProductionBasis::NoMemberProduces {
+            source: SourceId::new("wmd"),
+            evidence: Evidence::StatisticalReport,
+        }
+    );
     assert_eq!(b.nir, Some(1.0));
     // 100 t of new domestic capacity: NIR = 100/(100 + 100) = 0.5.
     let built = base
@@ -365,7 +401,11 @@ fn a_production_overlay_reaches_the_import_reliance() {
     assert_eq!(b.production.tonnes, Some(100.0));
     assert_eq!(
         b.production.basis,
-        ProductionBasis::SumOfMembers { members: 1 }
+        ProductionBasis::SumOfMembers {
+            members: 1,
+            absent: 0,
+            absent_from: None,
+        }
     );
     assert_eq!(
         b.production.members[0].production,
@@ -480,14 +520,16 @@ fn every_response_type_round_trips_through_json() {
                 .unwrap(),
         );
     }
-    // A score, and a gap with its typed reason.
+    // A score, and a gap with its typed reason. India's tungsten refining is 0 on the
+    // trade proxy's basis (net exports of tungsten powders ≤ 0); its rare-earth refining is
+    // unknown (the IEA table lists only the main refiners).
     let scored = q
-        .geopolrisk(&ind, "rare-earths", &Stage::Refining, year, gap)
+        .geopolrisk(&ind, "tungsten", &Stage::Refining, year, gap)
         .unwrap();
     assert!(scored.result.is_some());
     round_trips(&scored);
     let unknown = q
-        .geopolrisk(&ind, "tungsten", &Stage::Refining, year, gap)
+        .geopolrisk(&ind, "rare-earths", &Stage::Refining, year, gap)
         .unwrap();
     assert!(unknown.reason.is_some());
     round_trips(&unknown);

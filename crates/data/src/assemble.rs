@@ -164,7 +164,7 @@ pub fn build_from_dir(
     step("CEPII BACI trade 2017–2024");
     let (trade, trade_reports) = read_trade(dir, &ctx, &minerals)?;
 
-    step("refining inferred from trade where no statistics exist");
+    step("refining proxy from net exports of refined products where no statistics exist");
     let have_refining: BTreeSet<String> = imports
         .iter()
         .flat_map(|i| &i.observations)
@@ -221,6 +221,7 @@ pub fn build_from_dir(
     for i in imports {
         ds.observations.extend(i.observations);
         ds.demand.extend(i.demand);
+        ds.trade_proxies.extend(i.trade_proxies);
         ds.reports.push(i.report);
     }
     ds.reports.extend(trade_reports);
@@ -361,8 +362,33 @@ pub fn combine(provenance: Provenance, tables: Vec<TradeTable>) -> Result<TradeT
     })
 }
 
-/// Sort, check keys and cross-references, and record each mineral's stages.
+/// Sort, check keys and cross-references, and record each mineral's stages. Every source
+/// with production figures must be listed in `sources.csv` with its coverage, since what a
+/// country's absence from its tables means depends on it.
 pub fn finish(ds: &mut Dataset) -> Result<()> {
+    let mut uncovered: BTreeSet<&str> = BTreeSet::new();
+    for o in ds
+        .observations
+        .iter()
+        .filter(|o| o.measure == Measure::Production)
+    {
+        let id = o.provenance.source.as_str();
+        if ds.source(id).and_then(|s| s.coverage).is_none() {
+            uncovered.insert(id);
+        }
+    }
+    if !uncovered.is_empty() {
+        return Err(ImportError::Format {
+            file: crate::sources::SOURCES_FILE.into(),
+            message: format!(
+                "sources with production figures need a coverage (comprehensive or \
+                 top_producers): {}",
+                uncovered.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    ds.trade_proxies
+        .sort_by(|a, b| (&a.mineral, &a.stage, a.year).cmp(&(&b.mineral, &b.stage, b.year)));
     ds.observations
         .sort_by(|a, b| observation_key(a).cmp(&observation_key(b)));
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -1,6 +1,13 @@
-//! The project's map from each source's commodity names to derisk minerals, stages and
-//! units (`data/reference/source_commodities.csv`). Keeping it as data makes every unit
-//! decision visible in one table; a commodity missing from the map is an import error.
+//! The project's map from each source's commodity names and tables to derisk minerals,
+//! stages and units (`data/reference/source_commodities.csv`). Keeping it as data makes every
+//! unit and stage decision visible in one table; a (commodity, table) missing from the map is
+//! an import error.
+//!
+//! The key is (source, commodity, table): USGS prints one commodity in several tables (mine
+//! production, refinery or smelter production), and the stage follows the table, not the
+//! commodity. Every refinery, smelter, primary-metal and sponge table lands at the refining
+//! stage in the unit its heading states. Sources without table names (World Mining Data)
+//! leave `table` empty.
 
 use crate::error::{ImportError, Result};
 use crate::table::CsvTable;
@@ -38,9 +45,9 @@ pub enum Mapping {
     OutOfScope { reason: String },
 }
 
-/// Map of (source slug, commodity name) → [`Mapping`].
+/// Map of (source slug, commodity name, table title) → [`Mapping`].
 #[derive(Clone, Debug, Default)]
-pub struct CommodityMap(BTreeMap<(String, String), Mapping>);
+pub struct CommodityMap(BTreeMap<(String, String, String), Mapping>);
 
 impl CommodityMap {
     /// The map embedded in the binary.
@@ -53,6 +60,7 @@ impl CommodityMap {
         t.require(&[
             "source",
             "commodity",
+            "table",
             "mineral",
             "stage",
             "scale",
@@ -67,6 +75,7 @@ impl CommodityMap {
             let key = (
                 row.text("source")?.to_string(),
                 row.text("commodity")?.to_string(),
+                row.get("table").to_string(),
             );
             let mapping = if row.get("mineral").is_empty() {
                 Mapping::OutOfScope {
@@ -110,7 +119,7 @@ impl CommodityMap {
                 return Err(ImportError::Duplicate {
                     file: file.to_string(),
                     line: row.line,
-                    key: format!("{}/{}", key.0, key.1),
+                    key: format!("{}/{}/{}", key.0, key.1, key.2),
                     first_line: first,
                 });
             }
@@ -120,8 +129,20 @@ impl CommodityMap {
         Ok(CommodityMap(map))
     }
 
-    pub fn get(&self, source: &str, commodity: &str) -> Option<&Mapping> {
-        self.0.get(&(source.to_string(), commodity.to_string()))
+    /// The mapping of a commodity as printed in one table of a source (`table` empty for
+    /// sources without table names).
+    pub fn get(&self, source: &str, commodity: &str, table: &str) -> Option<&Mapping> {
+        self.0
+            .get(&(source.to_string(), commodity.to_string(), table.to_string()))
+    }
+
+    /// The tables the map knows for a source's commodity, for error messages.
+    pub fn tables(&self, source: &str, commodity: &str) -> Vec<&str> {
+        self.0
+            .keys()
+            .filter(|(s, c, _)| s == source && c == commodity)
+            .map(|(_, _, t)| t.as_str())
+            .collect()
     }
 
     /// Every mineral id the map refers to, for checking against the catalogue.
@@ -140,7 +161,7 @@ mod tests {
     #[test]
     fn embedded_map_parses_and_knows_units() {
         let m = CommodityMap::embedded().unwrap();
-        match m.get("wmd-2025", "Lithium (Li2O)").unwrap() {
+        match m.get("wmd-2025", "Lithium (Li2O)", "").unwrap() {
             Mapping::Mineral { mineral, unit, .. } => {
                 assert_eq!(mineral.as_str(), "lithium");
                 assert_eq!(unit.to_string(), "t Li2O");
@@ -148,9 +169,81 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(matches!(
-            m.get("wmd-2025", "Petroleum"),
+            m.get("wmd-2025", "Petroleum", ""),
             Some(Mapping::OutOfScope { .. })
         ));
-        assert!(m.get("wmd-2025", "Unobtainium").is_none());
+        assert!(m.get("wmd-2025", "Unobtainium", "").is_none());
+    }
+
+    /// Every USGS refinery, smelter, primary-metal and sponge table lands at the refining
+    /// stage, in the unit of its heading; mine tables at mining.
+    #[test]
+    fn usgs_tables_land_at_the_stage_they_measure() {
+        let m = CommodityMap::embedded().unwrap();
+        let stage_unit = |commodity: &str, table: &str| match m
+            .get("usgs-mcs-2026", commodity, table)
+            .unwrap_or_else(|| panic!("{commodity} / {table} not mapped"))
+        {
+            Mapping::Mineral { stage, unit, .. } => (stage.clone(), unit.to_string()),
+            other => panic!("unexpected {other:?}"),
+        };
+        let copper = "World REFINERY Production and Reserves (parser captured refinery \
+                      columns; mine production not captured)";
+        for (commodity, table, unit) in [
+            ("copper", copper, "kt contained"),
+            (
+                "aluminum-smelter",
+                "World Smelter Production and Capacity",
+                "kt contained",
+            ),
+            (
+                "bismuth",
+                "World Refinery Production",
+                "t gross (refined bismuth)",
+            ),
+            (
+                "indium",
+                "World Refinery Production and Capacity",
+                "t gross (refined indium)",
+            ),
+            (
+                "tellurium",
+                "World Refinery Production and Capacity",
+                "t contained",
+            ),
+            (
+                "magnesium-metal",
+                "World Primary Production and Capacity",
+                "kt gross (primary magnesium metal)",
+            ),
+            (
+                "titanium-sponge",
+                "World Sponge Metal Production",
+                "t gross (titanium sponge metal)",
+            ),
+            (
+                "gallium",
+                "World Low-Purity Production and Production Capacity",
+                "kg contained",
+            ),
+        ] {
+            assert_eq!(
+                stage_unit(commodity, table),
+                (Stage::Refining, unit.to_string()),
+                "{commodity}"
+            );
+        }
+        assert_eq!(
+            stage_unit("cobalt", "World Mine Production and Reserves").0,
+            Stage::Mining
+        );
+        // The same commodity under a table the map does not know is not guessed.
+        assert!(m
+            .get(
+                "usgs-mcs-2026",
+                "copper",
+                "World Mine Production and Reserves"
+            )
+            .is_none());
     }
 }

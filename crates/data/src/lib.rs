@@ -29,7 +29,7 @@ pub mod wmd;
 pub use countries::CountryResolver;
 pub use error::{ImportError, RawDirProblem, Result};
 
-use derisk_model::{DemandRecord, ImportReport, Mineral, Observation};
+use derisk_model::{DemandRecord, ImportReport, Mineral, Observation, TradeProxy};
 
 /// Explicit lenience switches. The default is strict everywhere.
 #[derive(Clone, Debug, Default)]
@@ -58,4 +58,6 @@ pub struct Imported {
     pub observations: Vec<Observation>,
     pub demand: Vec<DemandRecord>,
     pub report: ImportReport,
+    /// How each trade-proxy figure set was computed (only the trade proxy fills this).
+    pub trade_proxies: Vec<TradeProxy>,
 }

@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::reference::fields::{slug, url, Seen};
 use crate::table::CsvTable;
-use derisk_model::{Source, SourceId};
+use derisk_model::{Coverage, Source, SourceId};
 use std::io::Read;
 
 pub const SOURCES_FILE: &str = "data/reference/sources.csv";
@@ -16,8 +16,10 @@ pub fn sources() -> Result<Vec<Source>> {
 }
 
 /// [`sources`] from any reader: `id,publisher,title,edition,licence,attribution,url,taken,
-/// caveats`. Ids must be unique slugs; every column but `caveats` must be filled, except
-/// that derisk's own sources (`derisk-*`) may leave `url` empty.
+/// caveats,coverage`. Ids must be unique slugs; every column but `caveats` and `coverage`
+/// must be filled, except that derisk's own sources (`derisk-*`) may leave `url` empty.
+/// `coverage` is `comprehensive` (the source lists every producing country it covers),
+/// `top_producers` (it lists the main ones) or empty for a source without production tables.
 pub fn sources_from_reader<R: Read>(file: &str, input: R) -> Result<Vec<Source>> {
     let mut t = CsvTable::new(file, input)?;
     t.require(&[
@@ -30,6 +32,7 @@ pub fn sources_from_reader<R: Read>(file: &str, input: R) -> Result<Vec<Source>>
         "url",
         "taken",
         "caveats",
+        "coverage",
     ])?;
     let mut seen = Seen::default();
     let mut out = Vec::new();
@@ -47,6 +50,17 @@ pub fn sources_from_reader<R: Read>(file: &str, input: R) -> Result<Vec<Source>>
             url: url(row, "url", !own)?.to_string(),
             taken: row.text("taken")?.to_string(),
             caveats: row.get("caveats").to_string(),
+            coverage: match row.get("coverage") {
+                "" => None,
+                "comprehensive" => Some(Coverage::Comprehensive),
+                "top_producers" => Some(Coverage::TopProducers),
+                _ => {
+                    return Err(row.error(
+                        "coverage",
+                        "comprehensive, top_producers or empty (no production tables)",
+                    ))
+                }
+            },
         });
         Ok(())
     })?;

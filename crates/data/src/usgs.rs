@@ -1,6 +1,12 @@
 //! Importer for the USGS Mineral Commodity Summaries 2026 world tables
 //! (`usgs/mcs2026_world_production_reserves.csv`): production 2024 and 2025e, capacity
 //! 2025 and reserves by country, with USGS's withheld/NA/">" flags kept as [`Flag`]s.
+//!
+//! Each row's stage and unit come from its (commodity, table) in
+//! `data/reference/source_commodities.csv`: refinery, smelter, primary-metal and sponge
+//! tables (copper, aluminium, bismuth, indium, tellurium, gallium, magnesium, silicon,
+//! arsenic, titanium sponge) land at the refining stage, mine tables at mining. A table the
+//! map does not name for the commodity is an error naming the tables it does.
 
 use crate::commodities::{CommodityMap, Mapping, ReservesRule};
 use crate::countries::UnknownNames;
@@ -78,25 +84,41 @@ pub fn import<R: Read>(
                 first_line: first,
             });
         }
-        let (mineral, stage, unit, reserves_rule, map_note) = match map.get(SOURCE, commodity) {
-            Some(Mapping::Mineral {
-                mineral,
-                stage,
-                unit,
-                reserves,
-                note,
-            }) => (mineral, stage, unit, reserves, note),
-            Some(Mapping::OutOfScope { reason }) => {
-                out.report.skip(reason);
-                return Ok(());
-            }
-            None => {
-                return Err(row.error(
-                    "commodity",
-                    format!("a commodity listed in {}", crate::commodities::FILE),
-                ))
-            }
-        };
+        let table = row.get("table");
+        let (mineral, stage, unit, reserves_rule, map_note) =
+            match map.get(SOURCE, commodity, table) {
+                Some(Mapping::Mineral {
+                    mineral,
+                    stage,
+                    unit,
+                    reserves,
+                    note,
+                }) => (mineral, stage, unit, reserves, note),
+                Some(Mapping::OutOfScope { reason }) => {
+                    out.report.skip(reason);
+                    return Ok(());
+                }
+                None => {
+                    // The stage follows the table: a commodity the map knows under other
+                    // tables is a table error, not a guess.
+                    let known = map.tables(SOURCE, commodity);
+                    return Err(if known.is_empty() {
+                        row.error(
+                            "commodity",
+                            format!("a commodity listed in {}", crate::commodities::FILE),
+                        )
+                    } else {
+                        row.error(
+                            "table",
+                            format!(
+                                "a table {} maps for {commodity}: {}",
+                                crate::commodities::FILE,
+                                known.join(" | ")
+                            ),
+                        )
+                    });
+                }
+            };
         let Some((area, qualifier)) = area_of(row, ctx, &mut unknown)? else {
             out.report.skip("unknown country name (skipped by option)");
             return Ok(());

@@ -51,7 +51,7 @@ pub fn import<R: Read>(
     let mut seen: HashMap<(String, Area, u16), u64> = HashMap::new();
     let rows = t.for_each(|row| {
         let commodity = row.text("commodity")?;
-        let (mineral, stage, unit) = match map.get(SOURCE, commodity) {
+        let (mineral, stage, unit) = match map.get(SOURCE, commodity, "") {
             Some(Mapping::Mineral {
                 mineral,
                 stage,

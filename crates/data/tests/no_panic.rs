@@ -93,7 +93,7 @@ const HEADERS: [&str; 15] = [
     "id,material,producer_1,producer_2,producer_1_percentage,producer_2_percentage,cummulated_percentage",
     "id,country,minerals,hs,measure,start,end,summary,source_url",
     "id,name,description,as_of,source_url",
-    "id,publisher,title,edition,licence,attribution,url,taken,caveats",
+    "id,publisher,title,edition,licence,attribution,url,taken,caveats,coverage",
     "mineral,hs,description,stage,content_factor,factor_basis",
     "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t",
     "\u{feff}\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"1996\",\"2022\",",

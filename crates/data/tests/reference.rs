@@ -513,6 +513,44 @@ fn sources_reject_duplicates() {
     }
 }
 
+/// Each source says what a country's absence from its production tables means: World
+/// Mining Data and the trade proxy list every producer they cover, USGS and IEA the main
+/// ones; sources without production tables say nothing. A value outside the three is an
+/// error naming the field.
+#[test]
+fn sources_state_their_coverage() {
+    use derisk_model::Coverage;
+    let sources = reference::sources().unwrap();
+    let coverage = |id: &str| {
+        sources
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .unwrap()
+            .coverage
+    };
+    assert_eq!(coverage("wmd-2025"), Some(Coverage::Comprehensive));
+    assert_eq!(coverage("derisk-inference"), Some(Coverage::Comprehensive));
+    for id in [
+        "usgs-mcs-2026",
+        "iea-cmd-2024",
+        "iea-cmd-2025",
+        "eu-crm-2020",
+        "bleecam",
+    ] {
+        assert_eq!(coverage(id), Some(Coverage::TopProducers), "{id}");
+    }
+    assert_eq!(coverage("baci-hs92-v202401b"), None);
+    let bad = "id,publisher,title,edition,licence,attribution,url,taken,caveats,coverage\n\
+               wmd-2025,BMF,WMD,2025,attribution,WMD,https://example.org/wmd,production,,all\n";
+    expect_field(
+        reference::sources_from_reader("s.csv", bad.as_bytes()),
+        "s.csv",
+        2,
+        "coverage",
+        "all",
+    );
+}
+
 #[test]
 fn eol_rates_from_a_small_map() {
     let f = "commodity_map_small.csv";

@@ -60,7 +60,7 @@ fn usgs_withheld_is_absent_not_zero() {
 #[test]
 fn usgs_unknown_country_lists_the_name_and_line() {
     let err = usgs_import(
-        "MCS 2026,cobalt,T,u,Atlantis,,1,,1,,,,blank,,,,,x\nMCS 2026,cobalt,T,u,Lemuria,,1,,1,,,,blank,,,,,x\n",
+        "MCS 2026,cobalt,World Mine Production and Reserves,u,Atlantis,,1,,1,,,,blank,,,,,x\nMCS 2026,cobalt,World Mine Production and Reserves,u,Lemuria,,1,,1,,,,blank,,,,,x\n",
     )
     .unwrap_err();
     let msg = err.to_string();
@@ -79,7 +79,7 @@ fn usgs_unknown_country_can_be_skipped_explicitly() {
         skip_unknown_countries: true,
     };
     let map = CommodityMap::embedded().unwrap();
-    let text = format!("{USGS_HEADER}MCS 2026,cobalt,T,u,Atlantis,,1,,1,,,,blank,,,,,x\n");
+    let text = format!("{USGS_HEADER}MCS 2026,cobalt,World Mine Production and Reserves,u,Atlantis,,1,,1,,,,blank,,,,,x\n");
     let out = usgs::import(
         "m.csv",
         text.as_bytes(),
@@ -93,15 +93,21 @@ fn usgs_unknown_country_can_be_skipped_explicitly() {
 
 #[test]
 fn usgs_malformed_and_duplicate_rows_are_errors() {
-    let err = usgs_import("MCS 2026,cobalt,T,u,China,,12x,,1,,,,blank,,,,,x\n").unwrap_err();
+    let err = usgs_import(
+        "MCS 2026,cobalt,World Mine Production and Reserves,u,China,,12x,,1,,,,blank,,,,,x\n",
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "mcs.csv:2: field `prod_2024`: value \"12x\" rejected: expected a finite number or an empty cell"
     );
-    let err = usgs_import("MCS 2026,cobalt,T,u,China,,,,1,,,,blank,,,,,x\n").unwrap_err();
+    let err = usgs_import(
+        "MCS 2026,cobalt,World Mine Production and Reserves,u,China,,,,1,,,,blank,,,,,x\n",
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("prod_2024"), "{err}");
     let err = usgs_import(
-        "MCS 2026,cobalt,T,u,China,,1,,1,,,,blank,,,,,x\nMCS 2026,cobalt,T,u,China,,2,,2,,,,blank,,,,,x\n",
+        "MCS 2026,cobalt,World Mine Production and Reserves,u,China,,1,,1,,,,blank,,,,,x\nMCS 2026,cobalt,World Mine Production and Reserves,u,China,,2,,2,,,,blank,,,,,x\n",
     )
     .unwrap_err();
     assert!(
@@ -115,14 +121,15 @@ fn usgs_malformed_and_duplicate_rows_are_errors() {
         ),
         "{err}"
     );
-    let err = usgs_import("MCS 2026,cobalt,T,u,China,,1,,1\n").unwrap_err();
+    let err = usgs_import("MCS 2026,cobalt,World Mine Production and Reserves,u,China,,1,,1\n")
+        .unwrap_err();
     assert!(matches!(err, ImportError::Row { line: 2, .. }), "{err}");
 }
 
 #[test]
 fn usgs_boron_qualifier_becomes_the_product() {
     let out =
-        usgs_import("MCS 2026,boron,T,u,\"Chile, ulexite\",,400,,400,,,,blank,,,,,x\n").unwrap();
+        usgs_import("MCS 2026,boron,World Production (units differ by country; no world total),u,\"Chile, ulexite\",,400,,400,,,,blank,,,,,x\n").unwrap();
     assert_eq!(out.observations[0].unit.to_string(), "kt gross (ulexite)");
 }
 
@@ -202,4 +209,28 @@ fn real_usgs_and_wmd_import_without_rejects() {
     let w = wmd::import_path(&raw.join(wmd::RAW_PATH), &c, &map).unwrap();
     assert_eq!(w.report.rows_read, 13_862);
     eprintln!("usgs {:?}\nwmd {:?}", u.report, w.report);
+}
+
+/// The stage follows the table: copper under a table the map does not name (a mine table
+/// beside the refinery one) is an error naming the field and the tables it knows, never a
+/// guess at the stage.
+#[test]
+fn usgs_table_the_map_does_not_name_is_an_error() {
+    let err = usgs_import(
+        "MCS 2026,copper,World Mine Production and Reserves,u,Chile,,5000,,5000,,,,blank,,,,,x\n",
+    )
+    .unwrap_err();
+    match &err {
+        ImportError::Field {
+            at,
+            value,
+            expected,
+            ..
+        } => {
+            assert_eq!((at.line, at.field.as_str()), (2, "table"));
+            assert_eq!(value, "World Mine Production and Reserves");
+            assert!(expected.contains("World REFINERY Production"), "{expected}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }

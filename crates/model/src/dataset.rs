@@ -1,6 +1,6 @@
 use crate::{
     Country, CountryCode, CountryGroup, ExportRestriction, Measure, Mineral, MineralId,
-    Observation, Provenance, Source, Stage, TradeTable, Year,
+    Observation, Provenance, Source, Stage, TradeProxy, TradeTable, Year,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -119,6 +119,9 @@ pub struct Dataset {
     pub restrictions: Vec<ExportRestriction>,
     pub groups: Vec<CountryGroup>,
     pub reports: Vec<ImportReport>,
+    /// How each trade-proxy figure set was computed (one record per mineral, stage and
+    /// year the proxy was run for), sorted by (mineral, stage, year).
+    pub trade_proxies: Vec<TradeProxy>,
 }
 
 impl Dataset {
@@ -133,6 +136,12 @@ impl Dataset {
     }
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id.as_str() == id)
+    }
+    /// How the trade proxy of a mineral's stage was computed for a year, if it was run.
+    pub fn trade_proxy(&self, mineral: &str, stage: &Stage, year: Year) -> Option<&TradeProxy> {
+        self.trade_proxies
+            .iter()
+            .find(|p| p.mineral.as_str() == mineral && &p.stage == stage && p.year == year)
     }
 
     /// Observations of one measure for a mineral, stage and year.

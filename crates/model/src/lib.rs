@@ -22,6 +22,7 @@ mod groups;
 mod mineral;
 mod observation;
 mod provenance;
+mod proxy;
 mod quantity;
 #[cfg(test)]
 mod schema_tests;
@@ -35,7 +36,8 @@ pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
 pub use observation::{Evidence, Measure, Observation, Stage};
-pub use provenance::{Provenance, Source, SourceId};
+pub use provenance::{Coverage, Provenance, Source, SourceId};
+pub use proxy::{ProxyCarrier, ProxyMeasure, TradeProxy};
 pub use quantity::{Basis, Flag, MassUnit, Unit};
 pub use trade::{QuantityCoverage, TradeFlow, TradePart, TradeTable};
 pub use year::Year;

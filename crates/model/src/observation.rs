@@ -122,7 +122,8 @@ pub enum Evidence {
     FactsheetShare,
     /// A capacity allocation compiled from company and agency announcements (low confidence).
     CapacityAllocation,
-    /// Inferred by derisk from exports of refined products in bilateral trade.
+    /// Inferred by derisk from net exports (exports − imports) of refined products in
+    /// bilateral trade: a proxy for where refining happens, never a production statistic.
     TradeInference,
 }
 

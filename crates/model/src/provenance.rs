@@ -24,6 +24,32 @@ impl fmt::Display for SourceId {
     }
 }
 
+/// Whether a source's production tables list every producing country they cover: what a
+/// country's absence from the table means.
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Lists every producing country it covers (World Mining Data; derisk's trade proxy,
+    /// which lists every net exporter): a country absent from a table of the year produces
+    /// nothing on the table's basis.
+    Comprehensive,
+    /// Lists the main producers, usually with an "other countries" or "rest of world" line
+    /// (USGS MCS, the IEA dataset, factsheet top-10 lists, capacity compilations): a country
+    /// absent from the table is unknown, not zero.
+    TopProducers,
+}
+
+impl Coverage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::Comprehensive => "comprehensive",
+            Coverage::TopProducers => "top_producers",
+        }
+    }
+}
+
 /// A source of figures, with what a user must show when they reuse them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
@@ -39,6 +65,9 @@ pub struct Source {
     pub taken: String,
     /// Known caveats users should keep in mind.
     pub caveats: String,
+    /// What a country's absence from the source's production tables means; `None` for a
+    /// source without production tables (trade, governance, reference lists).
+    pub coverage: Option<Coverage>,
 }
 
 /// Where one figure comes from: the source, the table in it, and a note (e.g. the printed

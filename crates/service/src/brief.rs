@@ -155,6 +155,8 @@ pub struct BriefRow {
     pub refining_year: Option<Year>,
     pub refining_source: Option<String>,
     pub refining_evidence: Option<String>,
+    /// Whether the refining figures are derisk's trade proxy rather than statistics.
+    pub refining_proxy: bool,
     pub refining_hhi: Option<f64>,
     pub refining_top: Option<String>,
     pub refining_top_share: Option<f64>,
@@ -207,6 +209,7 @@ impl From<&MineralBrief> for BriefRow {
             refining_year: refining.year,
             refining_source: refining.source,
             refining_evidence: m.refining.as_ref().map(|s| s.evidence.as_str().to_string()),
+            refining_proxy: m.refining.as_ref().is_some_and(|s| s.proxy.is_some()),
             refining_hhi: refining.hhi,
             refining_top: refining.top,
             refining_top_share: refining.top_share,

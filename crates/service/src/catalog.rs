@@ -5,8 +5,8 @@ use crate::resolve::{groups, GroupsResponse};
 use crate::tabular::Tabular;
 use crate::Service;
 use derisk_model::{
-    Basis, HsCarrier, HsCode, HsKey, ImportReport, MembershipStatus, MineralForm, Nomenclature,
-    Stage, Year,
+    Basis, Coverage, HsCarrier, HsCode, HsKey, ImportReport, MembershipStatus, MineralForm,
+    Nomenclature, Stage, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -108,6 +108,9 @@ pub struct SourceInfo {
     pub taken: String,
     /// Caveats users should keep in mind.
     pub caveats: String,
+    /// What a country's absence from the source's production tables means (comprehensive:
+    /// 0; top producers: unknown); empty for a source without production tables.
+    pub coverage: Option<Coverage>,
     /// Rows read, over the source's import reports.
     pub rows_read: usize,
     /// Rows kept, over the source's import reports.
@@ -125,6 +128,7 @@ pub struct SourceRow {
     pub licence: String,
     pub attribution: String,
     pub url: String,
+    pub coverage: Option<Coverage>,
     pub rows_read: usize,
     pub rows_kept: usize,
     pub figures: usize,
@@ -226,6 +230,7 @@ impl Service {
                     url: s.url.clone(),
                     taken: s.taken.clone(),
                     caveats: s.caveats.clone(),
+                    coverage: s.coverage,
                     rows_read,
                     rows_kept,
                     figures: figures.get(s.id.as_str()).copied().unwrap_or(0),
@@ -298,6 +303,7 @@ impl Tabular for SourcesResponse {
                 licence: s.licence.clone(),
                 attribution: s.attribution.clone(),
                 url: s.url.clone(),
+                coverage: s.coverage,
                 rows_read: s.rows_read,
                 rows_kept: s.rows_kept,
                 figures: s.figures,

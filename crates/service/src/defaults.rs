@@ -3,8 +3,8 @@
 //! commands never disagree about what "the latest year" or "the strongest source" is.
 
 use crate::error::UsageError;
-use derisk_analysis::{rank_sources, Engine, SourceRank};
-use derisk_model::{Mineral, Stage, Year};
+use derisk_analysis::{Engine, SourceRank};
+use derisk_model::{Evidence, Mineral, Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// How a year was chosen.
@@ -38,6 +38,10 @@ pub enum SourceBasis {
     /// Strongest evidence (statistical report > IEA dataset > factsheet share > capacity
     /// allocation > trade inference), then more countries with a figure, then source id.
     StrongestEvidence,
+    /// Chosen by the same rule, but the only source with country figures is derisk's trade
+    /// proxy (net exports of the refined product): no statistics exist for the mineral,
+    /// stage and year, and the figures are a proxy, not production.
+    TradeProxyOnly,
 }
 
 fn list<T: ToString>(v: &[T]) -> String {
@@ -123,7 +127,7 @@ pub fn ranked_sources(
     stage: &Stage,
     year: Year,
 ) -> Vec<SourceRank> {
-    rank_sources(&engine.production().year(mineral, stage, year))
+    engine.production().sources(mineral, stage, year)
 }
 
 /// The production year: the one requested (some source must have figures then) or the
@@ -202,9 +206,13 @@ pub fn production_source(
             .iter()
             .find(|r| r.source.as_str() == s)
             .map(|r| ((*r).clone(), SourceBasis::Requested)),
-        None => with
-            .first()
-            .map(|r| ((*r).clone(), SourceBasis::StrongestEvidence)),
+        None => with.first().map(|r| {
+            let basis = match r.evidence {
+                Evidence::TradeInference => SourceBasis::TradeProxyOnly,
+                _ => SourceBasis::StrongestEvidence,
+            };
+            ((*r).clone(), basis)
+        }),
     };
     found.ok_or_else(|| UsageError::Invalid {
         field: "source".into(),

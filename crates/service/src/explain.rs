@@ -3,6 +3,7 @@
 //! is only ever shown.
 
 use crate::criticality::{GapKind, GapReason, Indicator, IndicatorGap, OverrideField};
+use crate::defaults::SourceBasis;
 use crate::dependence::{ShareBasis, SummaryNote};
 use derisk_analysis::explain::Percent;
 use std::fmt;
@@ -29,6 +30,18 @@ impl fmt::Display for SummaryNote {
                 Ok(())
             }
         }
+    }
+}
+
+impl fmt::Display for SourceBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceBasis::Requested => "requested",
+            SourceBasis::StrongestEvidence => "the strongest evidence with figures",
+            SourceBasis::TradeProxyOnly => {
+                "a trade proxy, not production: no statistics exist for this stage and year"
+            }
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use crate::meta::{attributions, country_name, Attribution, MineralRef};
 use crate::resolve::resolve_mineral;
 use crate::tabular::Tabular;
 use crate::Service;
-use derisk_analysis::SourceRank;
+use derisk_analysis::{proxy_note, ProxyNote, SourceRank};
 use derisk_model::{Area, CountryCode, Evidence, Flag, Observation, SourceId, Stage, Unit, Year};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -87,6 +87,10 @@ pub struct ProductionResponse {
     /// Other sources with country figures for the same mineral, stage and year, in the
     /// order of the default rule (strongest evidence first).
     pub other_sources: Vec<SourceRank>,
+    /// Present exactly when the figures are derisk's trade proxy (evidence
+    /// `trade_inference`): shares of world net exports, not production, with what they rest
+    /// on and what limits them. Countries without a row count as 0 on that basis.
+    pub proxy: Option<ProxyNote>,
     pub attribution: Vec<Attribution>,
 }
 
@@ -160,6 +164,8 @@ impl Service {
             .first()
             .map(|o| o.provenance.table.clone())
             .unwrap_or_default();
+        let proxy = (chosen.evidence == Evidence::TradeInference)
+            .then(|| proxy_note(engine.dataset(), id, &stage, year));
         Ok(ProductionResponse {
             mineral: mineral.into(),
             stage,
@@ -176,6 +182,7 @@ impl Service {
             other_countries,
             rows: out,
             other_sources,
+            proxy,
         })
     }
 }

@@ -204,7 +204,7 @@ fn production_and_concentration_choose_the_same_source_everywhere() {
             }
         }
     }
-    assert_eq!(compared, 423);
+    assert_eq!(compared, 430);
     // Every production table of the snapshot has a country figure with a positive value
     // in the figures' own unit, so concentration answers wherever production does: no
     // table is all zeros, all withheld, or only in incomparable units.

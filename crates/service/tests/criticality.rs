@@ -52,9 +52,12 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(1.0)
 }
 
-fn cobalt_eu27() -> &'static CriticalityResponse {
+/// Finland's cobalt: the IEA refining table lists Finland (20 kt in 2024), so its refining
+/// production is known. (The EU27 as a whole is not: the table lists no other member, and
+/// a member absent from a table of the main refiners is unknown, not 0.)
+fn cobalt_fin() -> &'static CriticalityResponse {
     static R: OnceLock<CriticalityResponse> = OnceLock::new();
-    R.get_or_init(|| one(&request("eu27", Some("cobalt"))))
+    R.get_or_init(|| one(&request("FIN", Some("cobalt"))))
 }
 
 fn eu_sr(r: &CriticalityResponse) -> f64 {
@@ -63,10 +66,10 @@ fn eu_sr(r: &CriticalityResponse) -> f64 {
 
 #[test]
 fn eu_sr_follows_the_2017_formula_from_its_own_inputs() {
-    let r = cobalt_eu27();
+    let r = cobalt_fin();
     assert_eq!(r.mineral.id, "cobalt");
-    assert!(r.importer.is_group());
-    assert_eq!(r.importer.members.len(), 27);
+    assert!(!r.importer.is_group());
+    assert_eq!(r.importer.members.len(), 1);
     // Cobalt carries no HS code at the mining stage: processing is the stage kept.
     assert_eq!(r.eu_sr.kept, Some(Stage::Refining));
     assert!(r.eu_sr.extraction.result.is_none());
@@ -81,7 +84,7 @@ fn eu_sr_follows_the_2017_formula_from_its_own_inputs() {
     assert!(close(res.hhi_wgi_t_global, hhi(&st.global)));
     assert!(close(res.hhi_wgi_t_sourcing, hhi(&st.sourcing)));
     // SR = (HHI_GS · IR/2 + HHI_EU · (1 − IR/2)) · (1 − EoL-RIR) · SI_SR, IR clamped to
-    // [0, 1]. The EU is a net exporter of refined cobalt (IR < 0, used as 0), so SR is the
+    // [0, 1]. Finland is a net exporter of refined cobalt (IR < 0, used as 0), so SR is the
     // sourcing term times (1 − 0.22) (EoL-RIR of the EU 2023 factsheet), SI_SR 1.
     assert!(res.import_reliance < 0.0);
     assert_eq!(res.import_reliance_used, 0.0);
@@ -94,7 +97,7 @@ fn eu_sr_follows_the_2017_formula_from_its_own_inputs() {
 
 #[test]
 fn geopolrisk_and_disruption_potential_follow_their_formulas() {
-    let r = cobalt_eu27();
+    let r = cobalt_fin();
     // GeoPolRisk = HHI · Σ g_i f_i / (p + F).
     let StageOutcome::Assessed(g) = &r.geopolrisk.refining else {
         panic!("refining GeoPolRisk assessed");
@@ -124,7 +127,7 @@ fn geopolrisk_and_disruption_potential_follow_their_formulas() {
 
 #[test]
 fn a_stage_without_hs_codes_is_an_unavailable_answer_not_an_error() {
-    let r = cobalt_eu27();
+    let r = cobalt_fin();
     match &r.geopolrisk.mining {
         StageOutcome::Unavailable(u) => {
             assert_eq!(u.stage, Stage::Mining);
@@ -186,20 +189,20 @@ fn eu_classification_rule() {
     assert_eq!(c(None, Some(5.0)).critical, None);
     assert_eq!(c(None, Some(5.0)).basis, ClassificationBasis::SrUnknown);
 
-    // On the data: cobalt for the EU (SR 1.12) with EI 3 is critical, with 2 it is not.
-    let mut req = request("eu27", Some("cobalt"));
+    // On the data: cobalt for Finland (SR 1.21) with EI 3 is critical, with 2 it is not.
+    let mut req = request("FIN", Some("cobalt"));
     req.ei = Some(3.0);
     assert_eq!(one(&req).eu_classification.critical, Some(true));
     req.ei = Some(2.0);
     assert_eq!(one(&req).eu_classification.critical, Some(false));
-    assert_eq!(cobalt_eu27().eu_classification.critical, None);
+    assert_eq!(cobalt_fin().eu_classification.critical, None);
 }
 
 #[test]
 fn overrides_win_over_request_wide_values_which_win_over_defaults() {
-    let base = eu_sr(cobalt_eu27());
+    let base = eu_sr(cobalt_fin());
     // SR is proportional to SI_SR and to (1 − EoL-RIR).
-    let mut req = request("eu27", Some("cobalt"));
+    let mut req = request("FIN", Some("cobalt"));
     req.si_sr = Some(0.5);
     let r = one(&req);
     assert!(close(eu_sr(&r), 0.5 * base));
@@ -238,7 +241,7 @@ fn overrides_win_over_request_wide_values_which_win_over_defaults() {
 
 #[test]
 fn trade_agreement_partners_set_t_for_those_suppliers() {
-    let mut req = request("eu27", Some("cobalt"));
+    let mut req = request("FIN", Some("cobalt"));
     req.overrides.insert(
         "cobalt".into(),
         ParamOverride {
@@ -261,7 +264,7 @@ fn trade_agreement_partners_set_t_for_those_suppliers() {
         }
     }
     // A lower t for some suppliers cannot raise the SR.
-    assert!(eu_sr(&r) <= eu_sr(cobalt_eu27()));
+    assert!(eu_sr(&r) <= eu_sr(cobalt_fin()));
 }
 
 #[test]
@@ -329,12 +332,46 @@ fn summary_gaps_are_classified_on_typed_variants() {
         GapKind::TonnageUnknown
     )));
     // No EU SR gap is listed when the other stage gives the SR.
-    assert!(!gaps("cobalt").iter().any(|g| g.0 == Indicator::EuSr));
+    assert!(!gaps("copper").iter().any(|g| g.0 == Indicator::EuSr));
+    // India is absent from the IEA cobalt refining table, which lists only the main
+    // refiners: its import reliance is unknown (members' production), never 100 %.
+    assert!(gaps("cobalt").contains(&(
+        Indicator::EuSr,
+        Stage::Refining,
+        GapKind::ImportRelianceUnknown
+    )));
+}
+
+/// The EU27's refined cobalt: the IEA table lists Finland and no other member, so the
+/// group's production, import reliance and EU SR are unknown, with each absent member
+/// named.
+#[test]
+fn a_group_with_members_absent_from_a_top_producer_table_has_no_eu_sr() {
+    use derisk_analysis::criticality::EuSrGap;
+    use derisk_analysis::{MemberProduction, NirNote, ProductionBasis};
+    let r = one(&request("eu27", Some("cobalt")));
+    assert_eq!(r.eu_sr.sr, None);
+    match &r.eu_sr.processing.reason {
+        Some(EuSrGap::ImportRelianceUnknown {
+            note:
+                NirNote::ProductionUnknown {
+                    basis: ProductionBasis::Unknown { members },
+                },
+        }) => {
+            assert_eq!(members.len(), 26);
+            assert!(members.iter().all(|m| matches!(
+                m.production,
+                MemberProduction::AbsentFromTopProducers { .. }
+            )));
+            assert!(!members.iter().any(|m| m.country.as_str() == "FIN"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
 fn refusing_to_impute_governance_fails_the_request() {
-    let mut req = request("eu27", Some("cobalt"));
+    let mut req = request("FIN", Some("cobalt"));
     req.governance_gap = GovernanceGap::Refuse;
     match service().criticality(&req) {
         Err(ServiceError::Analysis(AnalysisError::MissingGovernance { country, .. })) => {
@@ -344,7 +381,7 @@ fn refusing_to_impute_governance_fails_the_request() {
     }
     req.governance_gap = GovernanceGap::Worst;
     let worst = one(&req);
-    assert!(eu_sr(&worst) >= eu_sr(cobalt_eu27()));
+    assert!(eu_sr(&worst) >= eu_sr(cobalt_fin()));
 }
 
 #[test]
@@ -472,8 +509,8 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(r: &T) {
 
 #[test]
 fn responses_round_trip_through_json() {
-    round_trip(cobalt_eu27());
+    round_trip(cobalt_fin());
     round_trip(&one(&request("IND", Some("gallium"))));
     round_trip(&summary(&request("IND", None)));
-    round_trip(&request("eu27", Some("cobalt")));
+    round_trip(&request("FIN", Some("cobalt")));
 }

@@ -2,7 +2,7 @@
 //! trade flows, figures of the previous release kept, the largest-supplier rule on both of
 //! its bases, the ranking of importers, and the usage errors.
 
-use derisk_analysis::{Engine, IntraGroupRule, NirNote};
+use derisk_analysis::{Engine, IntraGroupRule, MemberProduction, NirNote, ProductionBasis};
 use derisk_model::{CountryCode, Dataset, Mineral, Year};
 use derisk_service::dependence::{
     AllImportersRequest, AllImportersResponse, DependenceRequest, DependenceResponse,
@@ -126,7 +126,9 @@ fn india_lithium_2023_recomputed_by_hand_from_the_flows() {
         1e-12,
         "HHI by value",
     );
-    // India lists no lithium refining: P = 0, so NIR = (I − E) / (0 + I − E) = 1.
+    // India is absent from the IEA lithium refining tables, which list only the main
+    // refiners (4–6 countries and a rest of world): its refining is unknown, so the NIR is
+    // unknown — not (I − E) / (0 + I − E) = 100 %, as the release read it.
     let [bal] = r.dependence.balances.as_slice() else {
         panic!("one stage: {:?}", r.dependence.balances);
     };
@@ -137,13 +139,22 @@ fn india_lithium_2023_recomputed_by_hand_from_the_flows() {
         1e-12,
         "exports t",
     );
-    assert_eq!(bal.production.tonnes, Some(0.0));
-    assert_eq!(r.dependence.nir, Some(1.0));
-    assert!(
-        matches!(bal.note, NirNote::Computed { .. }),
-        "{:?}",
-        bal.note
-    );
+    assert_eq!(bal.production.tonnes, None);
+    assert_eq!(r.dependence.nir, None);
+    match &bal.note {
+        NirNote::ProductionUnknown {
+            basis: ProductionBasis::Unknown { members },
+        } => {
+            assert_eq!(members.len(), 1);
+            assert_eq!(members[0].country, code("IND"));
+            let MemberProduction::AbsentFromTopProducers { sources } = &members[0].production
+            else {
+                panic!("{:?}", members[0]);
+            };
+            assert!(sources.iter().all(|s| s.as_str().starts_with("iea-cmd-")));
+        }
+        other => panic!("{other:?}"),
+    }
     // Russia is the largest supplier by contained quantity (by value too, in 2023).
     let l = r.largest_supplier.as_ref().unwrap();
     assert_eq!(
@@ -184,6 +195,26 @@ fn india_lithium_2023_recomputed_by_hand_from_the_flows() {
         .iter()
         .any(|a| Some(&a.source) == r.trade_source.as_ref()));
     assert_eq!(r.rows(), r.suppliers);
+}
+
+/// Issue 7's example: US lithium net import reliance was 100 % because the IEA refining
+/// table (the main refiners only) does not list the USA. Unknown now, with the table named;
+/// imports 3,055.5 t and exports 1,482.3 t of contained lithium (2024) are unchanged.
+#[test]
+fn usa_lithium_2024_refining_is_unknown_not_zero() {
+    let r = detail("USA", "lithium", Some(2024));
+    assert_eq!(r.dependence.nir, None);
+    let [bal] = r.dependence.balances.as_slice() else {
+        panic!("one stage: {:?}", r.dependence.balances);
+    };
+    close(bal.imports_t.unwrap(), 3055.4722977, 1e-9, "imports t");
+    close(bal.exports_t.unwrap(), 1482.2572951, 1e-9, "exports t");
+    assert_eq!(
+        bal.production.members[0].production,
+        MemberProduction::AbsentFromTopProducers {
+            sources: vec![derisk_model::SourceId::new("iea-cmd-2025")]
+        }
+    );
 }
 
 #[test]

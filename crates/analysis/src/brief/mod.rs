@@ -14,7 +14,7 @@ use crate::criticality::{EuSrGap, EuSrParams, GprsGap};
 use crate::dependence::NirNote;
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
-use crate::{GovernanceGap, Importer};
+use crate::{GovernanceGap, Importer, ProxyNote};
 use derisk_model::{CountryCode, Evidence, HsKey, MeasureType, SourceId, Stage, Unit, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -85,6 +85,9 @@ pub struct StageSummary {
     pub gaps: Vec<CountryCode>,
     /// Top producers with an export restriction on the mineral in force.
     pub restricted: Vec<RestrictedSupplier>,
+    /// Present exactly when the figures are derisk's trade proxy, never production
+    /// statistics: what they rest on and what limits them.
+    pub proxy: Option<ProxyNote>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -342,6 +345,7 @@ impl Query<'_> {
             unlisted_share: c.unlisted_share,
             gaps: sc.gaps.iter().map(|g| g.country).collect(),
             restricted,
+            proxy: sc.proxy.clone(),
         })
     }
 

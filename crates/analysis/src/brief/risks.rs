@@ -61,6 +61,9 @@ pub enum RiskFact {
         year: Year,
         /// The producer's export restrictions on the mineral in force (empty if none).
         measures: Vec<MeasureType>,
+        /// Whether `share` is of the trade proxy (world net exports of the stage's
+        /// products), not of production.
+        proxy: bool,
     },
 }
 
@@ -155,6 +158,7 @@ fn assess(label: &str, members: &BTreeSet<CountryCode>, m: &MineralBrief) -> Opt
                         source: s.source.clone(),
                         year: s.year,
                         measures: restriction.map(|r| kinds(&r.measures)).unwrap_or_default(),
+                        proxy: s.proxy.is_some(),
                     },
                 ));
             }

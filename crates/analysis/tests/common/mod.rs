@@ -3,10 +3,10 @@
 
 use derisk_analysis::Engine;
 use derisk_model::{
-    Area, Basis, CountryCode, CountryGroup, Dataset, DemandRecord, Evidence, ExportRestriction,
-    Flag, GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode, MassUnit, Measure,
-    MeasureType, MembershipStatus, Mineral, MineralForm, MineralId, Nomenclature, Observation,
-    Provenance, SourceId, Stage, TradeFlow, Unit, Year,
+    Area, Basis, CountryCode, CountryGroup, Coverage, Dataset, DemandRecord, Evidence,
+    ExportRestriction, Flag, GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode,
+    MassUnit, Measure, MeasureType, MembershipStatus, Mineral, MineralForm, MineralId,
+    Nomenclature, Observation, Provenance, Source, SourceId, Stage, TradeFlow, Unit, Year,
 };
 
 pub fn c(s: &str) -> CountryCode {
@@ -60,6 +60,22 @@ pub fn mineral(id: &str, carriers: &[(u32, Stage, f64)]) -> Mineral {
         eol_rir: None,
         contained_basis: derisk_model::Basis::Content,
         note: String::new(),
+    }
+}
+
+/// A source entry stating only what absence from its tables means.
+pub fn source(id: &str, coverage: Option<Coverage>) -> Source {
+    Source {
+        id: SourceId::new(id),
+        publisher: id.into(),
+        title: id.into(),
+        edition: "test".into(),
+        licence: "test".into(),
+        attribution: id.into(),
+        url: String::new(),
+        taken: String::new(),
+        caveats: String::new(),
+        coverage,
     }
 }
 

@@ -72,9 +72,9 @@ fn stage_cell(s: &Option<StageSummary>) -> String {
                 .take(2)
                 .map(|t| format!("{} {}", t.country, pct(Some(t.share))))
                 .collect();
-            let tag = match s.evidence {
-                Evidence::TradeInference => " proxy",
-                Evidence::CapacityAllocation => " capacity",
+            let tag = match (&s.proxy, s.evidence) {
+                (Some(_), _) => " proxy",
+                (None, Evidence::CapacityAllocation) => " capacity",
                 _ => "",
             };
             format!("{}\nHHI {:.0} ({}{tag})", top.join(" "), s.hhi, s.year)

@@ -10,7 +10,7 @@ use derisk_analysis::{Band, Denominator, StageConcentration};
 use derisk_service::concentration::{
     ConcentrationRequest, ConcentrationResponse, ThresholdsInfo, TrendRequest, TrendResponse,
 };
-use derisk_service::defaults::{SourceBasis, YearBasis};
+use derisk_service::defaults::YearBasis;
 use derisk_service::Service;
 use std::io::Write;
 
@@ -116,6 +116,11 @@ fn denominator_text(sc: &StageConcentration) -> String {
             "the listed countries plus the source's \"other countries\" line ({} {unit}); {} \
              publishes no world total",
             number(Some(c.supply)),
+            sc.source
+        ),
+        Denominator::SharesOfWorld if sc.proxy.is_some() => format!(
+            "the figures are shares of world net exports computed by {} (denominator 1): a \
+             proxy, not production",
             sc.source
         ),
         Denominator::SharesOfWorld => format!(
@@ -234,11 +239,11 @@ fn table(out: &mut dyn Write, r: &ConcentrationResponse) -> Result<()> {
         sc.source,
         r.table,
         sc.evidence.as_str(),
-        match r.source_basis {
-            SourceBasis::Requested => "requested",
-            SourceBasis::StrongestEvidence => "the strongest evidence with figures",
-        }
+        r.source_basis
     ));
+    if let Some(p) = &sc.proxy {
+        notes.push(format!("Proxy: {p}."));
+    }
     let others: Vec<String> = sc
         .candidates
         .iter()

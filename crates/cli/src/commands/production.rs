@@ -4,7 +4,7 @@
 use crate::render::{self, number, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
-use derisk_service::defaults::{SourceBasis, StageBasis, YearBasis};
+use derisk_service::defaults::{StageBasis, YearBasis};
 use derisk_service::production::{ProductionRequest, ProductionResponse};
 use derisk_service::Service;
 use std::io::Write;
@@ -94,11 +94,11 @@ fn table(out: &mut dyn Write, r: &ProductionResponse) -> Result<()> {
         r.source,
         r.table,
         r.evidence.as_str(),
-        match r.source_basis {
-            SourceBasis::Requested => "requested",
-            SourceBasis::StrongestEvidence => "the strongest evidence with figures",
-        }
+        r.source_basis
     )];
+    if let Some(p) = &r.proxy {
+        lines.push(format!("Proxy: {p}."));
+    }
     if let Some(w) = r.world_total {
         lines.push(format!("World total: {} {}.", number(Some(w)), r.unit));
     }

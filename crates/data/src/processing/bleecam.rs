@@ -255,8 +255,8 @@ pub fn import_bleecam_capacity<R: Read>(
     }
     Ok(Imported {
         observations,
-        demand: Vec::new(),
         report,
+        ..Imported::default()
     })
 }
 

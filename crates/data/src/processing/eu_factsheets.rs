@@ -178,8 +178,8 @@ pub fn import_eu_factsheet_shares<R: Read>(
         .sort_by(|a, b| (&a.mineral, &a.stage, a.area).cmp(&(&b.mineral, &b.stage, b.area)));
     Ok(Imported {
         observations,
-        demand: Vec::new(),
         report,
+        ..Imported::default()
     })
 }
 
