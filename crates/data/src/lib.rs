@@ -20,6 +20,7 @@ pub mod sources;
 pub mod table;
 pub mod trade_inference;
 pub mod usgs;
+pub mod usgs_nir;
 pub mod wgi;
 pub mod wmd;
 

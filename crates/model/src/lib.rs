@@ -22,6 +22,7 @@ mod groups;
 mod mineral;
 mod observation;
 mod provenance;
+mod published;
 mod quantity;
 #[cfg(test)]
 mod schema_tests;
@@ -36,6 +37,7 @@ pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{HsCarrier, HsCode, Mineral, MineralForm, MineralId};
 pub use observation::{Evidence, Measure, Observation, Stage};
 pub use provenance::{Provenance, Source, SourceId};
+pub use published::{NirFigure, PublishedNir};
 pub use quantity::{Basis, Flag, MassUnit, Unit};
 pub use trade::{TradeFlow, TradeTable};
 pub use year::Year;
