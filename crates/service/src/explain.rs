@@ -4,6 +4,7 @@
 
 use crate::criticality::{GapKind, GapReason, Indicator, IndicatorGap, OverrideField};
 use crate::dependence::{ShareBasis, SummaryNote};
+use crate::published_nir::{ComparisonGap, NirComparison, PublishedYearBasis};
 use derisk_analysis::explain::Percent;
 use std::fmt;
 
@@ -96,6 +97,81 @@ impl fmt::Display for Indicator {
             Indicator::EuSr => "EU SR",
             Indicator::Geopolrisk => "GeoPolRisk",
             Indicator::DisruptionPotential => "disruption potential",
+        })
+    }
+}
+
+impl fmt::Display for NirComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NirComparison::Agrees { points } => write!(f, "agrees ({points:+.0} points)"),
+            NirComparison::Disagrees { points } => {
+                write!(f, "disagrees ({points:+.0} points)")
+            }
+            NirComparison::InsideBound => f.write_str("agrees (inside the published bound)"),
+            NirComparison::OutsideBound => f.write_str("disagrees (outside the published bound)"),
+            NirComparison::Unknown { why } => write!(f, "cannot compare: {why}"),
+        }
+    }
+}
+
+fn stages(v: &[derisk_model::Stage]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter().map(|s| s.slug()).collect::<Vec<_>>().join(", ")
+}
+
+impl fmt::Display for ComparisonGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComparisonGap::PublishedWithoutValue { figure } => {
+                write!(f, "the published figure is {figure}")
+            }
+            ComparisonGap::OtherYear { year, published } => write!(
+                f,
+                "nothing is published for {year}; the latest published figure ({published}) is shown"
+            ),
+            ComparisonGap::NoStage => {
+                f.write_str("the published figure is tied to no stage of derisk's")
+            }
+            ComparisonGap::NoHsCarriers => {
+                f.write_str("missing trade: derisk reads no HS code for this mineral")
+            }
+            ComparisonGap::NoCarriersAtStage {
+                stage,
+                carrier_stages,
+            } => write!(
+                f,
+                "missing {stage} trade: derisk reads no HS code at the {stage} stage (its HS codes are at: {})",
+                stages(carrier_stages)
+            ),
+            ComparisonGap::StageNotRead { stage, read } => write!(
+                f,
+                "the published figure is for the {stage} stage and only {read} was read"
+            ),
+            ComparisonGap::NoTradeRows { stage, hs } => write!(
+                f,
+                "missing {stage} trade rows: HS {} has no flows in the year, so trade is unknown",
+                hs.iter()
+                    .map(|h| h.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ComparisonGap::NirUnknown { stage, note } => {
+                write!(f, "derisk's {stage} NIR is unknown: {note}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for PublishedYearBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PublishedYearBasis::SameYear => "same year",
+            PublishedYearBasis::LatestPublished => {
+                "latest published (no figure for the year asked)"
+            }
         })
     }
 }

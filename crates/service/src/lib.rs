@@ -17,6 +17,7 @@ mod error;
 mod explain;
 pub mod meta;
 pub mod production;
+pub mod published_nir;
 pub mod resolve;
 pub mod schema;
 pub mod tabular;

@@ -18,6 +18,7 @@ pub use summary::{
 use crate::defaults::{trade_year, YearBasis};
 use crate::error::{ServiceError, UsageError};
 use crate::meta::{attributions, country_name, trade_source, Attribution, MineralRef};
+use crate::published_nir::{published_nir, PublishedNirComparison};
 use crate::resolve::{resolve_country_set, resolve_mineral, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
@@ -174,6 +175,10 @@ pub struct DependenceResponse {
     pub trade_table: Option<String>,
     /// The production sources the NIR rests on.
     pub production_sources: Vec<SourceId>,
+    /// When the importer is one country with a published net import reliance for the
+    /// mineral (USGS for the United States): the publisher's figure for the year (else its
+    /// latest) beside derisk's NIR at the stage the figure is tied to, compared.
+    pub published_nir: Option<PublishedNirComparison>,
     pub attribution: Vec<Attribution>,
 }
 
@@ -208,7 +213,14 @@ impl Service {
         let largest_supplier = largest_supplier(engine, &dependence.imports);
         let production_sources = production_sources(std::iter::once(&dependence));
         let trade_source = trade_source(engine);
-        let attribution = attributions(engine, trade_source.iter().chain(&production_sources));
+        let published_nir = published_nir(engine, &importer, mineral, year, Some(&dependence));
+        let attribution = attributions(
+            engine,
+            trade_source
+                .iter()
+                .chain(&production_sources)
+                .chain(published_nir.as_ref().map(|p| &p.source)),
+        );
         Ok(DependenceResponse {
             importer,
             mineral: mineral.into(),
@@ -221,6 +233,7 @@ impl Service {
             trade_source,
             trade_table: trade_table(engine),
             production_sources,
+            published_nir,
             attribution,
             dependence,
         })
