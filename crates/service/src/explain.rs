@@ -2,6 +2,7 @@
 //! `derisk_analysis::explain` for the engine's. Code and tests match on the types; this text
 //! is only ever shown.
 
+use crate::coverage::{CarrierCoverage, ProductionCoverage, TradeCoverage};
 use crate::criticality::{GapKind, GapReason, Indicator, IndicatorGap, OverrideField};
 use crate::dependence::{ShareBasis, SummaryNote};
 use crate::published_nir::{ComparisonGap, NirComparison, PublishedYearBasis};
@@ -172,6 +173,57 @@ impl fmt::Display for PublishedYearBasis {
             PublishedYearBasis::LatestPublished => {
                 "latest published (no figure for the year asked)"
             }
+        })
+    }
+}
+
+/// "wmd-2025: 41 countries, world total" (withheld figures and a rest-of-world line said).
+impl fmt::Display for ProductionCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.countries;
+        write!(
+            f,
+            "{}: {n} {}",
+            self.source,
+            if n == 1 { "country" } else { "countries" }
+        )?;
+        if self.without_value > 0 {
+            write!(f, " (+{} without a value)", self.without_value)?;
+        }
+        if self.other_line {
+            f.write_str(", rest of world")?;
+        }
+        if self.world_total {
+            f.write_str(", world total")?;
+        }
+        Ok(())
+    }
+}
+
+/// "HS92 260300: 812 flows (790 with quantity)".
+impl fmt::Display for CarrierCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(n) = &self.nomenclature {
+            write!(f, "{n} ")?;
+        }
+        write!(f, "{}: {} flows", self.hs, self.flows)?;
+        if self.flows > 0 {
+            write!(f, " ({} with quantity)", self.flows_with_quantity)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for TradeCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TradeCoverage::NoCarriers => "no HS code: trade unknown",
+            TradeCoverage::YearNotLoaded => "year not in the trade table",
+            TradeCoverage::NoRows => "no trade rows: trade unknown, not zero",
+            TradeCoverage::SomeCarriersWithoutRows => "some HS codes without rows: incomplete",
+            TradeCoverage::ValueOnly => "value only: no tonnage",
+            TradeCoverage::PartlyQuantities => "quantities for some flows",
+            TradeCoverage::Quantities => "quantities",
         })
     }
 }

@@ -7,7 +7,8 @@ use schemars::{schema_for, Schema};
 /// `(file stem, schema)` for every request and response type, in a fixed order.
 pub fn all() -> Vec<(&'static str, Schema)> {
     use crate::{
-        brief, catalog, check, concentration, criticality, dependence, production, published_nir,
+        brief, catalog, check, concentration, coverage, criticality, dependence, production,
+        published_nir,
     };
     vec![
         ("brief.request", schema_for!(brief::BriefRequest)),
@@ -73,6 +74,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             schema_for!(crate::resolve::GroupsResponse),
         ),
         ("data-check.response", schema_for!(check::DataCheckResponse)),
+        (
+            "data-coverage.request",
+            schema_for!(coverage::CoverageRequest),
+        ),
+        (
+            "data-coverage.response",
+            schema_for!(coverage::CoverageResponse),
+        ),
         (
             "published-nir-check.request",
             schema_for!(published_nir::PublishedNirCheckRequest),

@@ -7,6 +7,7 @@
 use derisk_analysis::Engine;
 use derisk_service::brief::BriefRequest;
 use derisk_service::concentration::ConcentrationRequest;
+use derisk_service::coverage::CoverageRequest;
 use derisk_service::dependence::DependenceRequest;
 use derisk_service::published_nir::PublishedNirCheckRequest;
 use derisk_service::Service;
@@ -182,6 +183,18 @@ fn real_responses_validate_against_their_schema() {
         serde_json::to_value(
             service
                 .published_nir_check(&PublishedNirCheckRequest::new("USA"))
+                .unwrap(),
+        )
+        .unwrap(),
+    );
+    check(
+        "data-coverage.response",
+        serde_json::to_value(
+            service
+                .coverage(&CoverageRequest {
+                    mineral: Some("cobalt".into()),
+                    ..CoverageRequest::default()
+                })
                 .unwrap(),
         )
         .unwrap(),
