@@ -1,9 +1,10 @@
-//! `derisk production`, `minerals`, `groups`, `data sources` and `data check` run as a
-//! binary on the embedded snapshot: JSON is exactly the service's response, tables fit the
+//! `derisk production`, `minerals`, `groups`, `data sources`, `data check` and `data
+//! coverage` run as a binary on the embedded snapshot: JSON is exactly the service's response, tables fit the
 //! terminal, withheld figures have no value, mistakes exit with code 2.
 
 use derisk_service::catalog::{MineralsResponse, SourcesResponse};
 use derisk_service::check::DataCheckResponse;
+use derisk_service::coverage::{CoverageResponse, TradeCoverage};
 use derisk_service::production::ProductionResponse;
 use derisk_service::resolve::GroupsResponse;
 mod common;
@@ -87,7 +88,8 @@ fn groups_list_eu27_with_27_members() {
 fn data_sources_json_and_table() {
     let r: SourcesResponse = json(&["data", "sources"]);
     let usgs = r.sources.iter().find(|s| s.id == "usgs-mcs-2026").unwrap();
-    assert_eq!(usgs.rows_read, 412);
+    // The world tables (412 rows) and the US net import reliance (34 commodities).
+    assert_eq!(usgs.rows_read, 412 + 34);
     let text = table(&["data", "sources"]);
     assert!(text.contains("Mineral Commodity Summaries 2026"), "{text}");
 }
@@ -99,6 +101,35 @@ fn data_check_json_and_table() {
     assert!(r.report.trade_flows > 190_000);
     let text = table(&["data", "check"]);
     assert!(text.contains("Problems: none"), "{text}");
+}
+
+#[test]
+fn data_coverage_json_csv_and_table() {
+    let args = ["data", "coverage", "--mineral", "cobalt", "--year", "2024"];
+    let r: CoverageResponse = json(&args);
+    let mining = r
+        .rows
+        .iter()
+        .find(|row| row.stage.slug() == "mining")
+        .unwrap();
+    assert!(!mining.production.is_empty());
+    assert_eq!(mining.trade, TradeCoverage::NoCarriers);
+    let mut csv_args = args.to_vec();
+    csv_args.extend(["--format", "csv"]);
+    let csv = stdout(&csv_args);
+    assert_eq!(csv.lines().count(), r.rows.len() + 1, "{csv}");
+    // The table shows each row's sources and trade in the service's words.
+    let text = table(&args);
+    for row in &r.rows {
+        assert!(text.contains(&row.trade.to_string()), "{text}");
+        for p in &row.production {
+            assert!(text.contains(p.source.as_str()), "{text}");
+        }
+    }
+    let all: CoverageResponse = json(&["data", "coverage"]);
+    assert!(all.rows.len() > r.rows.len());
+    let err = usage_error(&["data", "coverage", "--mineral", "unobtainium"]);
+    assert!(err.contains("unobtainium"), "{err}");
 }
 
 #[test]

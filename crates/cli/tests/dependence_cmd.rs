@@ -176,6 +176,32 @@ fn table(args: &[&str], columns: u16) -> String {
 }
 
 #[test]
+fn usa_shows_usgs_net_import_reliance_on_one_line() {
+    let args = [
+        "dependence",
+        "--importer",
+        "USA",
+        "--mineral",
+        "graphite",
+        "--year",
+        "2024",
+    ];
+    let r: DependenceResponse = response(&args);
+    let p = r.published_nir.as_ref().expect("USGS publishes graphite");
+    assert_eq!(p.year.get(), 2024);
+    let text = common::table(&args);
+    // One line (wrapped to the terminal) carries the published figure and the comparison,
+    // in the service's words.
+    let flat = text.replace('\n', " ");
+    assert!(flat.contains(&p.comparison.to_string()), "{text}");
+    assert!(flat.contains(&p.figure.to_string()), "{text}");
+    // Another importer shows none.
+    let r: DependenceResponse =
+        response(&["dependence", "--importer", "IND", "--mineral", "graphite"]);
+    assert!(r.published_nir.is_none());
+}
+
+#[test]
 fn tables_fit_the_terminal() {
     for args in [
         &["dependence", "--importer", "IND", "--mineral", "lithium"][..],

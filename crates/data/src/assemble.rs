@@ -6,7 +6,8 @@
 use crate::commodities::CommodityMap;
 use crate::error::{ImportError, RawDirProblem, Result};
 use crate::{
-    baci, baci_selected, countries, iea, processing, reference, trade_inference, usgs, wgi, wmd,
+    baci, baci_selected, countries, iea, processing, reference, trade_inference, usgs, usgs_nir,
+    wgi, wmd,
 };
 use crate::{CountryResolver, ImportContext, ImportOptions, Imported};
 use derisk_model::{
@@ -36,11 +37,12 @@ pub mod layout {
     pub const WGI_PV: &str = "wgi/political_stability_pv_1996_2024.csv";
 
     /// Every file [`build_from_dir`](super::build_from_dir) reads, in the order it reads them.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 16] = [
         ISO,
         WORLD_COUNTRIES,
         COMMODITY_MAP,
         crate::usgs::RAW_PATH,
+        crate::usgs_nir::RAW_PATH,
         crate::wmd::RAW_PATH,
         IEA_WORKBOOK,
         IEA_EXTRACT,
@@ -129,6 +131,10 @@ pub fn build_from_dir(
     let mut imports: Vec<Imported> = Vec::new();
     step("USGS MCS 2026");
     imports.push(usgs::import_path(&dir.join(usgs::RAW_PATH), &ctx, &map)?);
+    step("USGS MCS 2026 US net import reliance");
+    let nir_map = usgs_nir::commodities(&ctx)?;
+    let (published_nir, nir_report) =
+        usgs_nir::import_path(&dir.join(usgs_nir::RAW_PATH), &ctx, &nir_map)?;
     step("World Mining Data 2025");
     imports.push(wmd::import_path(&dir.join(wmd::RAW_PATH), &ctx, &map)?);
     step("IEA Critical Minerals Dataset 2024");
@@ -216,6 +222,7 @@ pub fn build_from_dir(
         governance,
         restrictions,
         groups,
+        published_nir,
         ..Dataset::default()
     };
     for i in imports {
@@ -224,6 +231,7 @@ pub fn build_from_dir(
         ds.trade_proxies.extend(i.trade_proxies);
         ds.reports.push(i.report);
     }
+    ds.reports.push(nir_report);
     ds.reports.extend(trade_reports);
     ds.reports.push(wgi_report);
     ds.reports.push(pv_report);
@@ -423,6 +431,8 @@ pub fn finish(ds: &mut Dataset) -> Result<()> {
         s.extend(stages.remove(m.id.as_str()).unwrap_or_default());
         m.stages = s.into_iter().collect();
     }
+    ds.published_nir
+        .sort_by(|a, b| (a.country, &a.commodity, a.year).cmp(&(b.country, &b.commodity, b.year)));
     ds.demand.sort_by(|a, b| {
         (&a.mineral, &a.scenario, &a.sector, a.year).cmp(&(
             &b.mineral,

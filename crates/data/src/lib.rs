@@ -23,6 +23,7 @@ pub mod table;
 pub mod trade_file;
 pub mod trade_inference;
 pub mod usgs;
+pub mod usgs_nir;
 pub mod wgi;
 pub mod wmd;
 

@@ -3,15 +3,15 @@
 //!
 //! Every importer of the crate is here: BACI (derisk's layout and CEPII's, with its
 //! country-code file and file names), WGI (three forms), USGS, World Mining Data,
-//! IEA (workbook and extract), bleecam capacity, EU factsheet shares, and the readers of
-//! the project's own reference tables.
+//! IEA (workbook and extract), bleecam capacity, EU factsheet shares, USGS's US net import
+//! reliance, and the readers of the project's own reference tables.
 
 use derisk_data::baci::{read_baci, BaciFilter};
 use derisk_data::baci_cepii::{read_cepii, CountryCodes, FileName, HsRevision, Release};
 use derisk_data::commodities::CommodityMap;
 use derisk_data::processing::{import_bleecam_capacity, import_eu_factsheet_shares, Alpha2Map};
 use derisk_data::wgi::{read_political_stability, read_wgi_wide};
-use derisk_data::{iea, reference, usgs, wmd};
+use derisk_data::{iea, reference, usgs, usgs_nir, wmd};
 use derisk_data::{CountryResolver, ImportContext, ImportOptions};
 use derisk_model::Mineral;
 use derisk_model::{HsCode, Year};
@@ -86,7 +86,7 @@ fn with_contexts(mut f: impl FnMut(&ImportContext)) {
     }
 }
 
-const HEADERS: [&str; 15] = [
+const HEADERS: [&str; 17] = [
     "edition,commodity,table,units,country,is_aggregate,prod_2024,prod_2024_flag,prod_2025e,prod_2025e_flag,capacity_2025,reserves,reserves_flag,prod_2024_raw,prod_2025e_raw,reserves_raw,note,source_pdf",
     "commodity,category,country,country_un_m49,iso3,year,value,unit,data_quality",
     "time_period,process,location,material,capacity,notes",
@@ -102,13 +102,15 @@ const HEADERS: [&str; 15] = [
     "t,i,j,k,v,q",
     "country_code,country_name,country_iso2,country_iso3",
     "a,b",
+    "edition,commodity,nir_pct_2024,nir_pct_2025e,import_sources_period,import_sources_pct",
+    "commodity,mineral,stage,scope,note",
 ];
 
 /// derisk's own BACI header.
 const BACI_HEADER: &str =
     "year,exporter_m49,exporter_iso3,importer_m49,importer_iso3,hs92,value_kusd,quantity_t";
 
-const TOKENS: [&str; 56] = [
+const TOKENS: &[&str] = &[
     "",
     "NA",
     "#N/A",
@@ -165,6 +167,11 @@ const TOKENS: [&str; 56] = [
     "\"a,b\"",
     "\u{feff}",
     " 7 ",
+    ">50",
+    "<25",
+    "E",
+    "W",
+    "copper",
 ];
 
 /// CSV-like text: one of the known headers, then rows of tokens with varying field counts.
@@ -278,6 +285,9 @@ fn all_importers(input: &[u8]) {
         let _ = iea::import_iea_workbook_reader("fuzz", input, ctx);
         let _ = import_bleecam_capacity("fuzz", input, "gallium", alpha2(), ctx);
         let _ = import_eu_factsheet_shares("fuzz", input, ctx);
+        let nir_map = usgs_nir::commodities(ctx).expect("embedded NIR commodity table");
+        let _ = usgs_nir::import("fuzz", input, ctx, &nir_map);
+        let _ = usgs_nir::commodities_from_reader("fuzz", input, ctx);
     });
     let _ = reference::restrictions_from_reader("fuzz", input, resolver(), minerals());
     let _ = reference::groups_from_readers("fuzz", input, "fuzz", input, resolver());

@@ -234,3 +234,43 @@ fn usgs_table_the_map_does_not_name_is_an_error() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+#[ignore = "needs DERISK_RAW_DATA"]
+fn real_usgs_net_import_reliance_keeps_every_commodity_and_bound() {
+    use derisk_data::usgs_nir;
+    use derisk_model::{NirFigure, Stage, Year};
+    let raw = raw_dir();
+    let resolver = real_resolver(&raw);
+    let minerals = derisk_data::reference::minerals().unwrap();
+    let opts = ImportOptions::default();
+    let c = ctx(&resolver, &minerals, &opts);
+    let map = usgs_nir::commodities(&c).unwrap();
+    let (figures, report) = usgs_nir::import_path(&raw.join(usgs_nir::RAW_PATH), &c, &map).unwrap();
+    assert_eq!(report.rows_read, 34);
+    assert_eq!(report.rows_kept, 34);
+    assert_eq!(figures.len(), 34 * 5);
+    assert!(figures.iter().all(|f| f.mineral.is_some()));
+    let get = |commodity: &str, year: u16| {
+        figures
+            .iter()
+            .find(|f| f.commodity == commodity && f.year == Year::try_from(year).unwrap())
+            .unwrap_or_else(|| panic!("{commodity} {year}"))
+    };
+    let cu = get("copper", 2024);
+    assert_eq!(cu.value, NirFigure::Percent(45.0));
+    assert_eq!(cu.stage, Some(Stage::Refining));
+    assert_eq!(cu.flag, Flag::Reported);
+    assert_eq!(get("copper", 2025).flag, Flag::Estimated);
+    assert_eq!(get("lithium", 2024).value, NirFigure::MoreThan(50.0));
+    assert_eq!(get("zirconium", 2024).value, NirFigure::LessThan(25.0));
+    assert_eq!(get("molybdenum", 2024).value, NirFigure::NetExporter);
+    assert_eq!(get("tellurium", 2023).value, NirFigure::NetExporter);
+    assert_eq!(
+        get("pgm-platinum", 2024)
+            .mineral
+            .as_ref()
+            .map(|m| m.as_str()),
+        Some("platinum")
+    );
+}

@@ -1,6 +1,6 @@
 use crate::{
     Country, CountryCode, CountryGroup, ExportRestriction, Measure, Mineral, MineralId,
-    Observation, Provenance, Source, Stage, TradeProxy, TradeTable, Year,
+    Observation, Provenance, PublishedNir, Source, Stage, TradeProxy, TradeTable, Year,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -118,6 +118,9 @@ pub struct Dataset {
     pub demand: Vec<DemandRecord>,
     pub restrictions: Vec<ExportRestriction>,
     pub groups: Vec<CountryGroup>,
+    /// Net import reliance as publishers state it (USGS for the United States), sorted by
+    /// (country, commodity, year); derisk's own NIR is held against it.
+    pub published_nir: Vec<PublishedNir>,
     pub reports: Vec<ImportReport>,
     /// How each trade-proxy figure set was computed (one record per mineral, stage and
     /// year the proxy was run for), sorted by (mineral, stage, year).

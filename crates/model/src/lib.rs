@@ -23,6 +23,7 @@ mod mineral;
 mod observation;
 mod provenance;
 mod proxy;
+mod published;
 mod quantity;
 #[cfg(test)]
 mod schema_tests;
@@ -38,6 +39,7 @@ pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nom
 pub use observation::{Evidence, Measure, Observation, Stage};
 pub use provenance::{Coverage, Provenance, Source, SourceId};
 pub use proxy::{ProxyCarrier, ProxyMeasure, TradeProxy};
+pub use published::{NirFigure, PublishedNir};
 pub use quantity::{Basis, Flag, MassUnit, Unit};
 pub use trade::{QuantityCoverage, TradeFlow, TradePart, TradeTable};
 pub use year::Year;

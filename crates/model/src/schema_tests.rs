@@ -45,11 +45,13 @@ fn dataset_schema_defines_every_model_type() {
         "Mineral",
         "MineralForm",
         "MineralId",
+        "NirFigure",
         "Nomenclature",
         "Observation",
         "Provenance",
         "ProxyCarrier",
         "ProxyMeasure",
+        "PublishedNir",
         "QuantityCoverage",
         "Source",
         "SourceId",
@@ -291,7 +293,7 @@ fn sample() -> Dataset {
         restrictions: vec![ExportRestriction {
             id: "chn-lithium-2025".into(),
             country: code("CHN"),
-            minerals: vec![lithium],
+            minerals: vec![lithium.clone()],
             hs: vec![hs],
             measure: MeasureType::Licence,
             start: "2025-01-01".into(),
@@ -312,6 +314,27 @@ fn sample() -> Dataset {
                 via: None,
             }],
         }],
+        published_nir: [
+            NirFigure::Percent(45.0),
+            NirFigure::MoreThan(50.0),
+            NirFigure::NetExporter,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| PublishedNir {
+            commodity: "lithium".into(),
+            mineral: (i > 0).then(|| lithium.clone()),
+            stage: (i > 0).then_some(Stage::Refining),
+            scope: "all forms".into(),
+            country: code("USA"),
+            year: year(2021 + i as u16),
+            value,
+            flag: Flag::Reported,
+            sources_period: "2021-24".into(),
+            import_sources: "Chile 54; Argentina 43; other 3".into(),
+            provenance: provenance.clone(),
+        })
+        .collect(),
         reports: vec![ImportReport {
             source: "usgs-mcs-2026".into(),
             file: "usgs.csv".into(),

@@ -2,9 +2,11 @@
 //! `derisk_analysis::explain` for the engine's. Code and tests match on the types; this text
 //! is only ever shown.
 
+use crate::coverage::{CarrierCoverage, ProductionCoverage, TradeCoverage};
 use crate::criticality::{GapKind, GapReason, Indicator, IndicatorGap, OverrideField};
 use crate::defaults::SourceBasis;
 use crate::dependence::{ShareBasis, SummaryNote};
+use crate::published_nir::{ComparisonGap, NirComparison, PublishedYearBasis};
 use derisk_analysis::explain::Percent;
 use std::fmt;
 
@@ -110,6 +112,132 @@ impl fmt::Display for Indicator {
             Indicator::EuSr => "EU SR",
             Indicator::Geopolrisk => "GeoPolRisk",
             Indicator::DisruptionPotential => "disruption potential",
+        })
+    }
+}
+
+impl fmt::Display for NirComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NirComparison::Agrees { points } => write!(f, "agrees ({points:+.0} points)"),
+            NirComparison::Disagrees { points } => {
+                write!(f, "disagrees ({points:+.0} points)")
+            }
+            NirComparison::InsideBound => f.write_str("agrees (inside the published bound)"),
+            NirComparison::OutsideBound => f.write_str("disagrees (outside the published bound)"),
+            NirComparison::Unknown { why } => write!(f, "cannot compare: {why}"),
+        }
+    }
+}
+
+fn stages(v: &[derisk_model::Stage]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter().map(|s| s.slug()).collect::<Vec<_>>().join(", ")
+}
+
+impl fmt::Display for ComparisonGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComparisonGap::PublishedWithoutValue { figure } => {
+                write!(f, "the published figure is {figure}")
+            }
+            ComparisonGap::OtherYear { year, published } => write!(
+                f,
+                "nothing is published for {year}; the latest published figure ({published}) is shown"
+            ),
+            ComparisonGap::NoStage => {
+                f.write_str("the published figure is tied to no stage of derisk's")
+            }
+            ComparisonGap::NoHsCarriers => {
+                f.write_str("missing trade: derisk reads no HS code for this mineral")
+            }
+            ComparisonGap::NoCarriersAtStage {
+                stage,
+                carrier_stages,
+            } => write!(
+                f,
+                "missing {stage} trade: derisk reads no HS code at the {stage} stage (its HS codes are at: {})",
+                stages(carrier_stages)
+            ),
+            ComparisonGap::StageNotRead { stage, read } => write!(
+                f,
+                "the published figure is for the {stage} stage and only {read} was read"
+            ),
+            ComparisonGap::NoTradeRows { stage, hs } => write!(
+                f,
+                "missing {stage} trade rows: HS {} has no flows in the year, so trade is unknown",
+                hs.iter()
+                    .map(|h| h.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ComparisonGap::NirUnknown { stage, note } => {
+                write!(f, "derisk's {stage} NIR is unknown: {note}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for PublishedYearBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PublishedYearBasis::SameYear => "same year",
+            PublishedYearBasis::LatestPublished => {
+                "latest published (no figure for the year asked)"
+            }
+        })
+    }
+}
+
+/// "wmd-2025: 41 countries, world total" (withheld figures and a rest-of-world line said).
+impl fmt::Display for ProductionCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.countries;
+        write!(
+            f,
+            "{}: {n} {}",
+            self.source,
+            if n == 1 { "country" } else { "countries" }
+        )?;
+        if self.without_value > 0 {
+            write!(f, " (+{} without a value)", self.without_value)?;
+        }
+        if self.other_line {
+            f.write_str(", rest of world")?;
+        }
+        if self.world_total {
+            f.write_str(", world total")?;
+        }
+        Ok(())
+    }
+}
+
+/// "HS92 260300: 812 flows (790 with quantity)".
+impl fmt::Display for CarrierCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(n) = &self.nomenclature {
+            write!(f, "{n} ")?;
+        }
+        write!(f, "{}: {} flows", self.hs, self.flows)?;
+        if self.flows > 0 {
+            write!(f, " ({} with quantity)", self.flows_with_quantity)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for TradeCoverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TradeCoverage::NoCarriers => "no HS code: trade unknown",
+            TradeCoverage::YearNotLoaded => "year not in the trade table",
+            TradeCoverage::NoRows => "no trade rows: trade unknown, not zero",
+            TradeCoverage::SomeCarriersWithoutRows => "some HS codes without rows: incomplete",
+            TradeCoverage::ValueOnly => "value only: no tonnage",
+            TradeCoverage::PartlyQuantities => "quantities for some flows",
+            TradeCoverage::Quantities => "quantities",
         })
     }
 }

@@ -6,7 +6,10 @@ use schemars::{schema_for, Schema};
 
 /// `(file stem, schema)` for every request and response type, in a fixed order.
 pub fn all() -> Vec<(&'static str, Schema)> {
-    use crate::{brief, catalog, check, concentration, criticality, dependence, production};
+    use crate::{
+        brief, catalog, check, concentration, coverage, criticality, dependence, production,
+        published_nir,
+    };
     vec![
         ("brief.request", schema_for!(brief::BriefRequest)),
         ("brief.response", schema_for!(brief::BriefResponse)),
@@ -71,5 +74,21 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             schema_for!(crate::resolve::GroupsResponse),
         ),
         ("data-check.response", schema_for!(check::DataCheckResponse)),
+        (
+            "data-coverage.request",
+            schema_for!(coverage::CoverageRequest),
+        ),
+        (
+            "data-coverage.response",
+            schema_for!(coverage::CoverageResponse),
+        ),
+        (
+            "published-nir-check.request",
+            schema_for!(published_nir::PublishedNirCheckRequest),
+        ),
+        (
+            "published-nir-check.response",
+            schema_for!(published_nir::PublishedNirCheckResponse),
+        ),
     ]
 }

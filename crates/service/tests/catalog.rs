@@ -381,7 +381,8 @@ fn sources_carry_licences_and_import_counts() {
     let ds = service().engine().dataset();
     let usgs = r.sources.iter().find(|s| s.id == "usgs-mcs-2026").unwrap();
     assert!(usgs.licence.to_lowercase().contains("public domain"));
-    assert_eq!(usgs.rows_read, 412);
+    // The world tables (412 rows) and the US net import reliance (34 commodities).
+    assert_eq!(usgs.rows_read, 412 + 34);
     assert!(usgs.figures > 0 && usgs.rows_kept <= usgs.rows_read);
     let baci = r
         .sources

@@ -81,6 +81,18 @@ fn dependence() -> &'static DependenceResponse {
     })
 }
 
+/// One country with a published NIR: the comparison is in the response.
+fn dependence_usa() -> &'static DependenceResponse {
+    static R: OnceLock<DependenceResponse> = OnceLock::new();
+    R.get_or_init(|| {
+        let r = service()
+            .dependence(&DependenceRequest::new("USA", "graphite"))
+            .unwrap();
+        assert!(r.published_nir.is_some());
+        r
+    })
+}
+
 fn criticality() -> &'static CriticalityResponse {
     static R: OnceLock<CriticalityResponse> = OnceLock::new();
     R.get_or_init(|| {
@@ -115,6 +127,13 @@ proptest! {
     #[test]
     fn dependence_responses_round_trip(floats in prop::collection::vec(finite(), 1..64)) {
         check(dependence(), &floats);
+    }
+
+    #[test]
+    fn dependence_responses_with_a_published_nir_round_trip(
+        floats in prop::collection::vec(finite(), 1..64),
+    ) {
+        check(dependence_usa(), &floats);
     }
 
     #[test]

@@ -7,6 +7,9 @@
 use derisk_analysis::Engine;
 use derisk_service::brief::BriefRequest;
 use derisk_service::concentration::ConcentrationRequest;
+use derisk_service::coverage::CoverageRequest;
+use derisk_service::dependence::DependenceRequest;
+use derisk_service::published_nir::PublishedNirCheckRequest;
 use derisk_service::Service;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -165,6 +168,36 @@ fn real_responses_validate_against_their_schema() {
     check(
         "groups.response",
         serde_json::to_value(service.groups()).unwrap(),
+    );
+    check(
+        "dependence.response",
+        serde_json::to_value(
+            service
+                .dependence(&DependenceRequest::new("USA", "graphite"))
+                .unwrap(),
+        )
+        .unwrap(),
+    );
+    check(
+        "published-nir-check.response",
+        serde_json::to_value(
+            service
+                .published_nir_check(&PublishedNirCheckRequest::new("USA"))
+                .unwrap(),
+        )
+        .unwrap(),
+    );
+    check(
+        "data-coverage.response",
+        serde_json::to_value(
+            service
+                .coverage(&CoverageRequest {
+                    mineral: Some("cobalt".into()),
+                    ..CoverageRequest::default()
+                })
+                .unwrap(),
+        )
+        .unwrap(),
     );
     // And a response that drifted does not.
     let mut bad = serde_json::to_value(service.groups()).unwrap();

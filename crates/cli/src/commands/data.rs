@@ -1,4 +1,5 @@
-//! `derisk data …`: sources and licences, the validation report, snapshot building.
+//! `derisk data …`: sources and licences, the validation report, coverage by mineral ×
+//! stage × year, snapshot building.
 
 use crate::load::{self, LoadOptions};
 use crate::render::{self, paragraph, pct, Footnotes, Format};
@@ -9,6 +10,7 @@ use derisk_data::{assemble, snapshot, ImportOptions};
 use derisk_model::Dataset;
 use derisk_service::catalog::SourcesResponse;
 use derisk_service::check::DataCheckResponse;
+use derisk_service::coverage::{CoverageRequest, CoverageResponse};
 use derisk_service::Service;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
@@ -29,6 +31,20 @@ pub enum DataCommand {
         /// Keep going past unknown country names (their rows are reported, not kept).
         #[arg(long)]
         skip_unknown_countries: bool,
+    },
+    /// Per mineral × stage × year: production sources with their country counts, the HS
+    /// codes carrying the stage's trade with their flows, and whether the flows have
+    /// quantities or values only. Every gap shows.
+    Coverage {
+        /// Only this mineral (id, name, symbol or alias).
+        #[arg(long)]
+        mineral: Option<String>,
+        /// Only this stage (mining, refining…).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<u16>,
     },
     /// Regenerate the snapshot from a raw data directory.
     Build {
@@ -73,6 +89,23 @@ pub fn run(
                 Format::Json => render::json(out, &r),
                 Format::Csv => render::csv(out, &r),
                 Format::Table => check_table(out, &r),
+            }
+        }
+        DataCommand::Coverage {
+            mineral,
+            stage,
+            year,
+        } => {
+            let req = CoverageRequest {
+                mineral,
+                stage,
+                year,
+            };
+            let r = Service::new(Engine::new(load::dataset(opts)?)).coverage(&req)?;
+            match format {
+                Format::Json => render::json(out, &r),
+                Format::Csv => render::csv(out, &r),
+                Format::Table => coverage_table(out, &r),
             }
         }
         DataCommand::Build { from, out: path } => {
@@ -225,4 +258,61 @@ fn check_table(out: &mut dyn Write, r: &DataCheckResponse) -> Result<()> {
         paragraph(out, &l)?;
     }
     Ok(())
+}
+
+fn coverage_table(out: &mut dyn Write, r: &CoverageResponse) -> Result<()> {
+    paragraph(
+        out,
+        "Coverage by mineral, stage and year: production sources (countries with a figure) \
+         and the HS codes carrying the stage's trade (flows that year)",
+    )?;
+    let mut t = render::table(
+        [
+            "mineral",
+            "stage",
+            "year",
+            "production",
+            "trade carriers",
+            "trade",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let none = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join("; ")
+        }
+    };
+    for row in &r.rows {
+        t.add_row(vec![
+            row.mineral.clone(),
+            row.stage.to_string(),
+            row.year.to_string(),
+            none(row.production.iter().map(|p| p.to_string()).collect()),
+            none(row.carriers.iter().map(|c| c.to_string()).collect()),
+            row.trade.to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let years: Vec<String> = r.trade_years.iter().map(|y| y.to_string()).collect();
+    let mut line = format!(
+        "Trade table years: {}.",
+        if years.is_empty() {
+            "none".to_string()
+        } else {
+            years.join(", ")
+        }
+    );
+    if let Some(s) = &r.trade_source {
+        line.push_str(&format!(" Trade: {s}."));
+    }
+    paragraph(out, &line)?;
+    let s: Vec<String> = r
+        .attribution
+        .iter()
+        .map(|a| format!("{}: {}", a.source, a.attribution))
+        .collect();
+    paragraph(out, &format!("Sources: {}", s.join("; ")))
 }

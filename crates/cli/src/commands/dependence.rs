@@ -9,6 +9,7 @@ use crate::render::{self, number, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
 use derisk_analysis::IntraGroupRule;
+use derisk_model::Flag;
 use derisk_service::defaults::YearBasis;
 use derisk_service::dependence::{
     AllImportersRequest, DependenceRequest, DependenceResponse, DependenceSummaryRequest,
@@ -193,6 +194,27 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
             b.production
                 .tonnes
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t))))
+        ));
+    }
+    if let Some(p) = &r.published_nir {
+        let derisk = match (&p.derisk_stage, p.derisk_nir) {
+            (Some(s), Some(n)) => format!("derisk ({s}) {}", pct(Some(n))),
+            (Some(s), None) => format!("derisk ({s}) unknown"),
+            (None, _) => "derisk none at that stage".to_string(),
+        };
+        lines.push(format!(
+            "USGS net import reliance {}{} ({}; compared at the {} stage): {}; {}: {}.",
+            p.year,
+            if p.flag == Flag::Estimated {
+                " (estimate)"
+            } else {
+                ""
+            },
+            p.scope,
+            p.stage.as_ref().map_or("(none)", |s| s.slug()),
+            p.figure,
+            derisk,
+            p.comparison
         ));
     }
     if let Some(f) = &d.focus {

@@ -20,6 +20,7 @@ use crate::error::{ServiceError, UsageError};
 use crate::meta::{
     attributions, country_name, trade_source, trade_sources, Attribution, MineralRef,
 };
+use crate::published_nir::{published_nir, PublishedNirComparison};
 use crate::resolve::{resolve_country_set, resolve_mineral, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
@@ -176,6 +177,10 @@ pub struct DependenceResponse {
     pub trade_table: Option<String>,
     /// The production sources the NIR rests on.
     pub production_sources: Vec<SourceId>,
+    /// When the importer is one country with a published net import reliance for the
+    /// mineral (USGS for the United States): the publisher's figure for the year (else its
+    /// latest) beside derisk's NIR at the stage the figure is tied to, compared.
+    pub published_nir: Option<PublishedNirComparison>,
     pub attribution: Vec<Attribution>,
 }
 
@@ -210,9 +215,13 @@ impl Service {
         let largest_supplier = largest_supplier(engine, &dependence.imports);
         let production_sources = production_sources(std::iter::once(&dependence));
         let trade_source = trade_source(engine);
+        let published_nir = published_nir(engine, &importer, mineral, year, Some(&dependence));
         let attribution = attributions(
             engine,
-            trade_sources(engine).iter().chain(&production_sources),
+            trade_sources(engine)
+                .iter()
+                .chain(&production_sources)
+                .chain(published_nir.as_ref().map(|p| &p.source)),
         );
         Ok(DependenceResponse {
             importer,
@@ -226,6 +235,7 @@ impl Service {
             trade_source,
             trade_table: trade_table(engine),
             production_sources,
+            published_nir,
             attribution,
             dependence,
         })
