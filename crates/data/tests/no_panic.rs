@@ -176,7 +176,7 @@ const TOKENS: &[&str] = &[
 
 /// CSV-like text: one of the known headers, then rows of tokens with varying field counts.
 fn csv_text() -> impl Strategy<Value = String> {
-    let row = proptest::collection::vec(proptest::sample::select(&TOKENS[..]), 0..12);
+    let row = proptest::collection::vec(proptest::sample::select(TOKENS), 0..12);
     (
         proptest::sample::select(&HEADERS[..]),
         proptest::collection::vec(row, 0..8),
