@@ -138,6 +138,9 @@ pub enum NirNote {
     /// quantity at all (a value-only year or source), so the stage's contained tonnes are
     /// not known. Never read as zero trade.
     TonnageUnknown { carriers: Vec<HsKey> },
+    /// Unknown: these carriers of the stage have no trade rows at all in the year (a gap in
+    /// the trade data, not zero trade), so the stage's imports and exports are unknown.
+    NoTradeRows { carriers: Vec<HsKey> },
 }
 
 /// Share of imports coming from a focus country or group.
@@ -197,6 +200,8 @@ struct StageAcc {
     /// Carriers whose import flows, or export flows, all lack a quantity.
     imports_value_only: Vec<HsKey>,
     exports_value_only: Vec<HsKey>,
+    /// Carriers with no trade rows at all in the year, for any country.
+    no_rows: Vec<HsKey>,
 }
 
 /// Accumulates one side's flows by partner.
@@ -413,6 +418,9 @@ impl Query<'_> {
         let overlay = self.overlay();
         for c in &carriers {
             let bal = by_stage.entry(c.stage.clone()).or_default();
+            if self.trade().flows(year, c.key()).is_empty() {
+                bal.no_rows.push(c.key());
+            }
             // Flows of this carrier on each side: (all, with a quantity).
             let mut seen = [(0usize, 0usize); 2];
             for &m in &importer.members {
@@ -505,6 +513,7 @@ impl Query<'_> {
             exports_t,
             imports_value_only,
             exports_value_only,
+            no_rows,
         } = acc;
         let mut value_only = imports_value_only.clone();
         value_only.extend(exports_value_only.iter().copied());
@@ -517,7 +526,14 @@ impl Query<'_> {
             &importer.members,
             self.overlay(),
         );
+        let trade_known = no_rows.is_empty();
         let (nir, note) = match production.tonnes {
+            _ if !trade_known => (
+                None,
+                NirNote::NoTradeRows {
+                    carriers: no_rows.clone(),
+                },
+            ),
             _ if !value_only.is_empty() => (
                 None,
                 NirNote::TonnageUnknown {
@@ -554,8 +570,8 @@ impl Query<'_> {
         };
         StageBalance {
             stage,
-            imports_t: imports_value_only.is_empty().then_some(imports_t),
-            exports_t: exports_value_only.is_empty().then_some(exports_t),
+            imports_t: (trade_known && imports_value_only.is_empty()).then_some(imports_t),
+            exports_t: (trade_known && exports_value_only.is_empty()).then_some(exports_t),
             production,
             nir,
             note,

@@ -218,6 +218,11 @@ impl fmt::Display for NirNote {
                     codes.join(", ")
                 )
             }
+            NirNote::NoTradeRows { carriers } => write!(
+                f,
+                "trade unknown: {} has no trade rows in this year (a gap in the data, not zero)",
+                join(carriers, ", ")
+            ),
         }
     }
 }
@@ -288,6 +293,11 @@ impl fmt::Display for GprsGap {
                     codes.join(", ")
                 )
             }
+            GprsGap::NoTradeRows { carriers } => write!(
+                f,
+                "imports unknown: {} has no trade rows in this year",
+                join(carriers, ", ")
+            ),
         }
     }
 }

@@ -315,11 +315,17 @@ fn eu_sr_on_a_dataset() {
         .unwrap();
     // Extraction: the group imports no ore and produces none: IR undefined.
     assert!(a.extraction.result.is_none());
-    // Nothing produced, imported or exported at mining: apparent consumption 0.
+    // The ore carrier has no trade rows at all in the year: mining trade is unknown (a
+    // gap in the data), never zero.
     assert_eq!(
         a.extraction.reason,
         Some(EuSrGap::ImportRelianceUnknown {
-            note: NirNote::ApparentConsumptionNotPositive { apparent_t: 0.0 }
+            note: NirNote::NoTradeRows {
+                carriers: vec![derisk_model::HsKey::new(
+                    derisk_model::Nomenclature::Hs1992,
+                    hs(260500)
+                )]
+            }
         })
     );
     assert_eq!(a.processing.reason, None);

@@ -596,3 +596,59 @@ fn every_analysis_error_round_trips_through_json() {
     assert_eq!(j["error"], "no_trade_for_year");
     assert_eq!(j["detail"], 1990);
 }
+
+/// Missing is never zero: wherever a carrier of a stage has no trade rows at all in a year
+/// (a gap in BACI, e.g. germanium oxides 811230 after 2016), every importer's imports,
+/// exports and NIR at that stage are unknown, with the carriers named, never 0 — checked
+/// over every mineral × importer (every country and group) × year of the embedded data.
+#[test]
+fn a_carrier_without_trade_rows_makes_the_stage_unknown_everywhere() {
+    let engine = Engine::new(derisk_data::snapshot::embedded().unwrap());
+    let ds = engine.dataset();
+    let mut importers: Vec<Importer> = ds
+        .countries
+        .iter()
+        .map(|c| Importer::country(c.code))
+        .collect();
+    importers.extend(
+        ds.groups
+            .iter()
+            .map(Importer::group)
+            .filter(|g| !g.members.is_empty()),
+    );
+    let years: Vec<Year> = engine.trade().years().collect();
+    let mut checked = 0usize;
+    for m in ds.minerals.iter().filter(|m| !m.hs.is_empty()) {
+        for &year in &years {
+            let gaps: Vec<(Stage, Vec<derisk_model::HsKey>)> = {
+                let mut by: std::collections::BTreeMap<Stage, Vec<derisk_model::HsKey>> =
+                    Default::default();
+                for c in &m.hs {
+                    if engine.trade().flows(year, c.key()).is_empty() {
+                        by.entry(c.stage.clone()).or_default().push(c.key());
+                    }
+                }
+                by.into_iter().collect()
+            };
+            if gaps.is_empty() {
+                continue;
+            }
+            let q = engine.query();
+            for imp in &importers {
+                let d = q.dependence(imp, m.id.as_str(), year, None, None).unwrap();
+                for (stage, mut missing) in gaps.clone() {
+                    let b = d.balances.iter().find(|b| b.stage == stage).unwrap();
+                    assert_eq!((b.imports_t, b.exports_t, b.nir), (None, None, None));
+                    missing.sort();
+                    match &b.note {
+                        NirNote::NoTradeRows { carriers } => assert_eq!(carriers, &missing),
+                        other => panic!("{} {stage} {year}: {other:?}", m.id),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Germanium's only refining carrier after 2016 and cadmium sulphide are such gaps.
+    assert!(checked > 1_000, "{checked}");
+}

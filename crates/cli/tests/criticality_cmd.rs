@@ -80,6 +80,13 @@ fn deliberate_moves(v: &mut Value) {
     // titanium sponge table now gives titanium a refining stage (it was a stage of its
     // own), so India's disruption potential at refining exists: 0.270.
     set("/ind/titanium/dp_refining", json!(0.2696669993201391));
+    // A carrier with no trade rows in the year makes the stage's trade unknown, never zero:
+    // cadmium sulphide (HS 1992 283030) has no rows in 2024, so India's cadmium refining
+    // trade, and with it the EU SR (0.531 at e7d966b) and GeoPolRisk at refining (0.0896),
+    // is unknown.
+    set("/ind/cadmium/eu_sr", Value::Null);
+    set("/ind/cadmium/eu_sr_stage", Value::Null);
+    set("/ind/cadmium/geopolrisk_refining", Value::Null);
 }
 
 /// Minerals whose trade inputs changed since e7d966b, so their figures moved by design:

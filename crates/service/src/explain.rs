@@ -83,6 +83,7 @@ impl fmt::Display for GapKind {
             GapKind::DomesticProductionUnknown => "domestic production unknown",
             GapKind::NoSourcingQuantity => "no production and no imports with a quantity",
             GapKind::TonnageUnknown => "trade tonnage unknown (values only in this year)",
+            GapKind::NoTradeRows => "trade unknown (an HS code has no rows in this year)",
             GapKind::Other => "not computable",
         })
     }

@@ -138,6 +138,8 @@ pub enum GprsGap {
     /// The importer's flows under these carriers have values but no quantity (a value-only
     /// year): imports in tonnes are unknown, never zero.
     TonnageUnknown { carriers: Vec<HsKey> },
+    /// These carriers have no trade rows at all in the year: imports are unknown.
+    NoTradeRows { carriers: Vec<HsKey> },
 }
 
 impl Query<'_> {
@@ -174,15 +176,17 @@ impl Query<'_> {
         }
         // `dependence` at one stage always has that stage's balance.
         let production = dep.balances.first().map(|b| &b.production);
-        let tonnage_unknown = dep.balances.first().and_then(|b| match &b.note {
-            NirNote::TonnageUnknown { carriers } => Some(carriers.clone()),
+        let trade_unknown = dep.balances.first().and_then(|b| match &b.note {
+            NirNote::TonnageUnknown { carriers } => Some(GprsGap::TonnageUnknown {
+                carriers: carriers.clone(),
+            }),
+            NirNote::NoTradeRows { carriers } => Some(GprsGap::NoTradeRows {
+                carriers: carriers.clone(),
+            }),
             _ => None,
         });
         let (result, reason) = match production.and_then(|p| p.tonnes.map(|t| (t, p))) {
-            _ if tonnage_unknown.is_some() => (
-                None,
-                tonnage_unknown.map(|carriers| GprsGap::TonnageUnknown { carriers }),
-            ),
+            _ if trade_unknown.is_some() => (None, trade_unknown),
             None => (
                 None,
                 Some(GprsGap::ProductionUnknown {

@@ -46,6 +46,8 @@ pub enum GapKind {
     NoSourcingQuantity,
     /// Trade at the stage has values but no quantities (a value-only year).
     TonnageUnknown,
+    /// A carrier of the stage has no trade rows at all in the year: trade unknown.
+    NoTradeRows,
     /// Any other reason: see the full reason.
     Other,
 }
@@ -71,6 +73,7 @@ impl GapReason {
                         GapKind::ApparentConsumptionNotPositive
                     }
                     NirNote::TonnageUnknown { .. } => GapKind::TonnageUnknown,
+                    NirNote::NoTradeRows { .. } => GapKind::NoTradeRows,
                     _ => GapKind::ImportRelianceUnknown,
                 },
                 EuSrGap::NoSourcingQuantity => GapKind::NoSourcingQuantity,
@@ -79,6 +82,7 @@ impl GapReason {
                 GprsGap::ProductionUnknown { .. } => GapKind::DomesticProductionUnknown,
                 GprsGap::NoSupply => GapKind::NoSupply,
                 GprsGap::TonnageUnknown { .. } => GapKind::TonnageUnknown,
+                GprsGap::NoTradeRows { .. } => GapKind::NoTradeRows,
             },
             GapReason::Unavailable { error } => error_kind(error),
         }
