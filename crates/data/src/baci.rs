@@ -199,7 +199,12 @@ pub fn read_baci_path(
 
 /// Column positions of the required fields, in the order of [`COLUMNS`].
 fn header_indices(file: &str, header: &csv::ByteRecord) -> Result<[usize; 8]> {
-    let names: Vec<String> = header
+    column_indices(file, header, COLUMNS)
+}
+
+/// A header's trimmed names (byte-order mark removed).
+pub(crate) fn header_names(header: &csv::ByteRecord) -> Vec<String> {
+    header
         .iter()
         .map(|h| {
             String::from_utf8_lossy(h)
@@ -207,9 +212,19 @@ fn header_indices(file: &str, header: &csv::ByteRecord) -> Result<[usize; 8]> {
                 .trim()
                 .to_string()
         })
-        .collect();
-    let mut idx = [0usize; 8];
-    for (slot, column) in idx.iter_mut().zip(COLUMNS) {
+        .collect()
+}
+
+/// The position of each of `columns` in `header`; a missing one is an error naming the
+/// file, the column and the header as read. Shared by both BACI layouts.
+pub(crate) fn column_indices<const N: usize>(
+    file: &str,
+    header: &csv::ByteRecord,
+    columns: [&str; N],
+) -> Result<[usize; N]> {
+    let names = header_names(header);
+    let mut idx = [0usize; N];
+    for (slot, column) in idx.iter_mut().zip(columns) {
         *slot =
             names
                 .iter()

@@ -124,7 +124,7 @@ pub fn detect_layout_path(path: &Path) -> Result<Layout, ImportError> {
     let header = reader
         .byte_headers()
         .map_err(|e| baci::read_error(&label, gzip, e))?;
-    let names = baci_cepii::header_names(header);
+    let names = crate::baci::header_names(header);
     if baci_cepii::is_cepii_header(&names) {
         return Ok(Layout::Cepii);
     }

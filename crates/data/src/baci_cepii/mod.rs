@@ -275,19 +275,6 @@ pub fn read_cepii_path(
     read_cepii(&label, f, release, codes, ctx, filter, progress)
 }
 
-/// The header's trimmed names (byte-order mark removed).
-pub(crate) fn header_names(header: &csv::ByteRecord) -> Vec<String> {
-    header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim_start_matches('\u{feff}')
-                .trim()
-                .to_string()
-        })
-        .collect()
-}
-
 /// Whether a header is CEPII's layout: it has every one of [`COLUMNS`].
 pub fn is_cepii_header(names: &[String]) -> bool {
     COLUMNS.iter().all(|c| names.iter().any(|n| n == c))
@@ -295,20 +282,7 @@ pub fn is_cepii_header(names: &[String]) -> bool {
 
 /// Column positions of [`COLUMNS`].
 fn header_indices(file: &str, header: &csv::ByteRecord) -> Result<[usize; 6]> {
-    let names = header_names(header);
-    let mut idx = [0usize; 6];
-    for (slot, column) in idx.iter_mut().zip(COLUMNS) {
-        *slot =
-            names
-                .iter()
-                .position(|n| n == column)
-                .ok_or_else(|| ImportError::MissingColumn {
-                    file: file.to_string(),
-                    column: column.to_string(),
-                    header: names.join(","),
-                })?;
-    }
-    Ok(idx)
+    baci::column_indices(file, header, COLUMNS)
 }
 
 /// How one entry of the country-code file resolved, and how it was used.
