@@ -1,0 +1,9 @@
+//! The crate's integration tests, linked into one binary (one link, one file on disk).
+mod brief_risks;
+mod common;
+mod concentration;
+mod criticality;
+mod dependence;
+mod engine;
+mod import_profiles;
+mod supply;

@@ -1,0 +1,10 @@
+//! The crate's integration tests, linked into one binary (one link, one file on disk).
+mod brief;
+mod catalog_cmd;
+mod cli;
+mod common;
+mod concentration_cmd;
+mod criticality_cmd;
+mod dependence_cmd;
+mod readme;
+mod trade_file_cmd;

@@ -1,0 +1,12 @@
+//! The crate's integration tests, linked into one binary (one link, one file on disk).
+mod brief;
+mod carriers;
+mod catalog;
+mod coverage;
+mod criticality;
+mod dependence;
+mod proxy;
+mod published_nir;
+mod resolve;
+mod roundtrip_props;
+mod schema;
