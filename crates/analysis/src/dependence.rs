@@ -77,9 +77,14 @@ pub struct Partner {
 /// Imports or exports of the importer, by partner.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeSide {
-    pub value_kusd: f64,
-    /// Contained tonnes over flows with a quantity.
-    pub contained_t: f64,
+    /// Total value; `None` when a carrier read has no trade rows at all in the year (a gap
+    /// in the data, never zero trade).
+    pub value_kusd: Option<f64>,
+    /// Contained tonnes over flows with a quantity; `None` likewise.
+    pub contained_t: Option<f64>,
+    /// Carriers read that have no trade rows at all in the year, for any country: the
+    /// totals are unknown, and partners and shares cover the other carriers' flows only.
+    pub carriers_without_rows: Vec<HsKey>,
     pub flows: usize,
     /// Flows without a quantity: in the value shares, not in the quantity shares.
     pub flows_without_quantity: usize,
@@ -237,7 +242,9 @@ impl SideAcc {
         }
     }
 
-    pub(crate) fn finish(self) -> TradeSide {
+    /// The side's partners, shares and totals; `no_rows` lists the carriers with no trade
+    /// rows in the year, which make the totals unknown.
+    pub(crate) fn finish(self, no_rows: &[HsKey]) -> TradeSide {
         let mut partners: Vec<Partner> = self.by.into_values().collect();
         let value: f64 = partners
             .iter()
@@ -278,9 +285,11 @@ impl SideAcc {
                 .total_cmp(&a.value_kusd)
                 .then(a.country.cmp(&b.country))
         });
+        let known = no_rows.is_empty();
         TradeSide {
-            value_kusd: value,
-            contained_t: qty,
+            value_kusd: known.then_some(value),
+            contained_t: known.then_some(qty),
+            carriers_without_rows: no_rows.to_vec(),
             flows: self.flows,
             flows_without_quantity: self.without_q,
             value_without_quantity_kusd: self.value_without_q,
@@ -461,14 +470,19 @@ impl Query<'_> {
                 bal.exports_value_only.push(c.key());
             }
         }
-        let imports = imports.finish();
-        let exports = exports.finish();
+        let no_rows: Vec<HsKey> = by_stage
+            .values()
+            .flat_map(|b| b.no_rows.iter().copied())
+            .collect();
+        let imports = imports.finish(&no_rows);
+        let exports = exports.finish(&no_rows);
+        let share = |part: f64, total: Option<f64>| total.filter(|&t| t > 0.0).map(|t| part / t);
         let focus = focus.map(|fo| FocusShare {
             label: fo.label.clone(),
             value_kusd: focus_acc.0,
-            value_share: (imports.value_kusd > 0.0).then(|| focus_acc.0 / imports.value_kusd),
+            value_share: share(focus_acc.0, imports.value_kusd),
             contained_t: focus_acc.1,
-            quantity_share: (imports.contained_t > 0.0).then(|| focus_acc.1 / imports.contained_t),
+            quantity_share: share(focus_acc.1, imports.contained_t),
         });
         let balances: Vec<StageBalance> = by_stage
             .into_iter()

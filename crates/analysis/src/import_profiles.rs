@@ -60,6 +60,11 @@ impl Query<'_> {
         // member's imports in exporter order. Within a carrier, a group's imports are
         // therefore buffered per member and replayed in member order.
         let overlay = self.overlay();
+        let no_rows: Vec<_> = carriers
+            .iter()
+            .filter(|c| self.trade().flows(year, c.key()).is_empty())
+            .map(|c| c.key())
+            .collect();
         for c in &carriers {
             let flows = self.trade().flows(year, c.key());
             let mut per_group: Vec<BTreeMap<CountryCode, Vec<usize>>> =
@@ -96,7 +101,7 @@ impl Query<'_> {
             .into_iter()
             .map(|(c, acc)| ImportProfile {
                 importer: c.to_string(),
-                imports: acc.finish(),
+                imports: acc.finish(&no_rows),
                 intra_group: IntraGroup {
                     flows: 0,
                     value_kusd: 0.0,
@@ -107,7 +112,7 @@ impl Query<'_> {
         for (g, (acc, n, v)) in groups.iter().zip(group_acc) {
             out.push(ImportProfile {
                 importer: g.label.clone(),
-                imports: acc.finish(),
+                imports: acc.finish(&no_rows),
                 intra_group: IntraGroup {
                     flows: n,
                     value_kusd: v,

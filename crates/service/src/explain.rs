@@ -14,6 +14,16 @@ impl fmt::Display for SummaryNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SummaryNote::NoImports => f.write_str("no imports recorded"),
+            SummaryNote::TradeRowsMissing { carriers } => {
+                f.write_str("imports unknown: ")?;
+                for (i, c) in carriers.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str(" has no trade rows in this year (a gap in the data, not zero)")
+            }
             SummaryNote::NoQuantity => {
                 f.write_str("no import flow has a quantity: the largest share is by value")
             }

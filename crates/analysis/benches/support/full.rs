@@ -204,8 +204,14 @@ pub fn peer_scope(engine: &Engine, importers: &[Importer]) -> (Vec<ConcRow>, Vec
                     importer: p.importer.clone(),
                     flows: i.flows,
                     flows_without_quantity: i.flows_without_quantity,
-                    value_kusd: i.value_kusd,
-                    contained_t: i.contained_t,
+                    // The peers sum the recorded flows; derisk leaves the totals unknown
+                    // when a carrier has no rows in the year, so compare recorded sums.
+                    value_kusd: i
+                        .value_kusd
+                        .unwrap_or_else(|| i.partners.iter().map(|p| p.value_kusd).sum()),
+                    contained_t: i
+                        .contained_t
+                        .unwrap_or_else(|| i.partners.iter().map(|p| p.contained_t).sum()),
                     hhi_value: i.hhi_value,
                     hhi_quantity: i.hhi_quantity,
                     largest_value: i.largest_by_value.map(|c| c.to_string()),

@@ -112,8 +112,10 @@ pub struct RestrictedSupplier {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependenceSummary {
     pub year: Year,
-    pub imports_kusd: f64,
-    pub imports_contained_t: f64,
+    /// Totals; `None` when a carrier has no trade rows in the year (see
+    /// [`crate::TradeSide::carriers_without_rows`]).
+    pub imports_kusd: Option<f64>,
+    pub imports_contained_t: Option<f64>,
     /// Whether `suppliers` shares are of contained quantity (else of value).
     pub shares_by_quantity: bool,
     pub suppliers: Vec<CountryShare>,
@@ -395,7 +397,8 @@ impl Query<'_> {
                 year,
             }));
         }
-        let by_quantity = imp.contained_t > 0.0;
+        // Shares by quantity whenever the recorded flows carry any contained tonnes.
+        let by_quantity = imp.hhi_quantity.is_some();
         let share = |p: &crate::Partner| {
             if by_quantity {
                 p.quantity_share

@@ -57,8 +57,8 @@ fn dependence(
 ) -> DependenceSummary {
     DependenceSummary {
         year: y(2023),
-        imports_kusd: 100.0,
-        imports_contained_t: 10.0,
+        imports_kusd: Some(100.0),
+        imports_contained_t: Some(10.0),
         shares_by_quantity: true,
         suppliers: suppliers.iter().map(|(k, s)| share(k, *s)).collect(),
         import_hhi: None,

@@ -87,9 +87,9 @@ fn shares_hhi_focus_and_intra_group() {
     assert_close(d.intra_group.value_kusd, 50.0);
     let im = &d.imports;
     // Value: CHN 1,000, ZAF 200, FIN 100 → 1,300 kUSD.
-    assert_close(im.value_kusd, 1_300.0);
+    assert_close(im.value_kusd.unwrap(), 1_300.0);
     // Contained: CHN 70 + 35 = 105 t, ZAF 28 t → 133 t; FIN has no quantity.
-    assert_close(im.contained_t, 133.0);
+    assert_close(im.contained_t.unwrap(), 133.0);
     assert_eq!(im.flows_without_quantity, 1);
     assert_close(im.value_without_quantity_kusd, 100.0);
     let order: Vec<&str> = im.partners.iter().map(|p| p.country.as_str()).collect();
@@ -107,7 +107,7 @@ fn shares_hhi_focus_and_intra_group() {
     assert_close(f.quantity_share.unwrap(), 105.0 / 133.0);
     // Exports: DEU→USA only (14 t contained).
     assert_eq!(d.exports.partners.len(), 1);
-    assert_close(d.exports.contained_t, 14.0);
+    assert_close(d.exports.contained_t.unwrap(), 14.0);
 }
 
 #[test]

@@ -160,16 +160,30 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
             pct(Some(l.share)),
             l.basis
         )),
-        None => lines.push("No imports recorded.".to_string()),
+        None if im.carriers_without_rows.is_empty() => {
+            lines.push("No imports recorded.".to_string())
+        }
+        None => {}
     }
-    lines.push(format!(
-        "Imports: {} t contained, {} kUSD in {} flows; import HHI (0–10,000) {} by quantity, {} by value.",
-        number(Some(im.contained_t)),
-        number(Some(im.value_kusd)),
-        im.flows,
-        number(im.hhi_quantity),
-        number(im.hhi_value)
-    ));
+    match (im.contained_t, im.value_kusd) {
+        (Some(t), Some(v)) => lines.push(format!(
+            "Imports: {} t contained, {} kUSD in {} flows; import HHI (0–10,000) {} by quantity, {} by value.",
+            number(Some(t)),
+            number(Some(v)),
+            im.flows,
+            number(im.hhi_quantity),
+            number(im.hhi_value)
+        )),
+        _ => lines.push(format!(
+            "Imports: unknown — {} (a gap in the data, not zero){}.",
+            without_rows(&im.carriers_without_rows),
+            if im.flows > 0 {
+                format!("; the table lists the {} flows of the other HS codes", im.flows)
+            } else {
+                String::new()
+            }
+        )),
+    }
     if im.flows_without_quantity > 0 {
         lines.push(format!(
             "{} flows without a quantity ({} kUSD) count in the value shares only.",
@@ -177,20 +191,28 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
             number(Some(im.value_without_quantity_kusd))
         ));
     }
-    lines.push(format!(
-        "Exports: {} t contained, {} kUSD to {} partners.",
-        number(Some(d.exports.contained_t)),
-        number(Some(d.exports.value_kusd)),
-        d.exports.partners.len()
-    ));
+    match (d.exports.contained_t, d.exports.value_kusd) {
+        (Some(t), Some(v)) => lines.push(format!(
+            "Exports: {} t contained, {} kUSD to {} partners.",
+            number(Some(t)),
+            number(Some(v)),
+            d.exports.partners.len()
+        )),
+        _ => lines.push(format!(
+            "Exports: unknown — {} (a gap in the data, not zero).",
+            without_rows(&d.exports.carriers_without_rows)
+        )),
+    }
     for b in &d.balances {
         lines.push(format!(
-            "NIR ({}): {} {} — imports {} t, exports {} t, production {}.",
+            "NIR ({}): {} {} — imports {}, exports {}, production {}.",
             b.stage,
             b.nir.map_or("unknown".to_string(), |n| pct(Some(n))),
             notes.mark(b.note.to_string()),
-            b.imports_t.map_or("unknown".into(), |t| number(Some(t))),
-            b.exports_t.map_or("unknown".into(), |t| number(Some(t))),
+            b.imports_t
+                .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
+            b.exports_t
+                .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
             b.production
                 .tonnes
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t))))
@@ -287,4 +309,11 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         paragraph(out, &format!("Trade: {s} — {t}."))?;
     }
     sources(out, &r.attribution)
+}
+
+/// "HS 1992 811230 has no trade rows in the year", for one or more carriers.
+fn without_rows(carriers: &[derisk_model::HsKey]) -> String {
+    let list: Vec<String> = carriers.iter().map(|c| c.to_string()).collect();
+    let verb = if list.len() == 1 { "has" } else { "have" };
+    format!("{} {verb} no trade rows in the year", list.join(", "))
 }

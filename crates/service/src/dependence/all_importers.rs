@@ -54,10 +54,11 @@ pub struct ImporterRow {
     pub importer: String,
     pub kind: ImporterKind,
     pub name: String,
-    /// Imports, thousand current US dollars.
-    pub value_kusd: f64,
-    /// Imports, tonnes of contained mineral (flows with a quantity).
-    pub contained_t: f64,
+    /// Imports, thousand current US dollars; `None` when a carrier has no trade rows in
+    /// the year.
+    pub value_kusd: Option<f64>,
+    /// Imports, tonnes of contained mineral (flows with a quantity); `None` likewise.
+    pub contained_t: Option<f64>,
     pub suppliers: usize,
     /// The largest supplier, by contained quantity, else by value when no flow has a
     /// quantity.
@@ -130,9 +131,15 @@ impl Service {
             })
             .collect();
         rows.sort_by(|a, b| {
-            b.contained_t
-                .total_cmp(&a.contained_t)
-                .then(b.value_kusd.total_cmp(&a.value_kusd))
+            let key = |r: &ImporterRow| {
+                (
+                    r.contained_t.unwrap_or(f64::NEG_INFINITY),
+                    r.value_kusd.unwrap_or(f64::NEG_INFINITY),
+                )
+            };
+            let (ka, kb) = (key(a), key(b));
+            kb.0.total_cmp(&ka.0)
+                .then(kb.1.total_cmp(&ka.1))
                 .then_with(|| a.importer.cmp(&b.importer))
         });
         let trade_source = trade_source(engine);

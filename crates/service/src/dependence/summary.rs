@@ -11,7 +11,7 @@ use crate::resolve::{resolve_country_set, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
 use derisk_analysis::{Dependence, IntraGroupRule, NirNote};
-use derisk_model::{CountryCode, SourceId, Stage, Year};
+use derisk_model::{CountryCode, HsKey, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -58,6 +58,9 @@ pub struct StageNir {
 pub enum SummaryNote {
     /// No import flow of the mineral's HS codes.
     NoImports,
+    /// These carriers have no trade rows at all in the year (a gap in the data, not zero
+    /// trade): the import totals are unknown.
+    TradeRowsMissing { carriers: Vec<HsKey> },
     /// Imports, but no flow has a quantity: the shares are by value.
     NoQuantity,
     /// The HS codes are of one stage and its NIR is unknown, for this reason.
@@ -79,8 +82,9 @@ pub struct SummaryRow {
     pub largest_basis: Option<ShareBasis>,
     /// Import HHI (0–10,000) by contained quantity.
     pub import_hhi: Option<f64>,
-    pub imports_contained_t: f64,
-    pub imports_value_kusd: f64,
+    /// `None` when a carrier has no trade rows in the year (see the notes).
+    pub imports_contained_t: Option<f64>,
+    pub imports_value_kusd: Option<f64>,
     /// When the HS codes are of one stage (always so when a stage is requested).
     pub nir: Option<f64>,
     /// Fraction (0–1) of imports by contained quantity from the focus.
@@ -186,9 +190,16 @@ fn summary_row(service: &Service, dep: &Dependence) -> SummaryRow {
     let hs_stages: BTreeSet<&Stage> = dep.carriers.iter().map(|c| &c.stage).collect();
     let largest = largest_supplier(service.engine(), im);
     let mut notes = Vec::new();
+    if !im.carriers_without_rows.is_empty() {
+        notes.push(SummaryNote::TradeRowsMissing {
+            carriers: im.carriers_without_rows.clone(),
+        });
+    }
     if im.flows == 0 {
-        notes.push(SummaryNote::NoImports);
-    } else if im.contained_t <= 0.0 {
+        if im.carriers_without_rows.is_empty() {
+            notes.push(SummaryNote::NoImports);
+        }
+    } else if im.hhi_quantity.is_none() {
         notes.push(SummaryNote::NoQuantity);
     }
     match dep.balances.as_slice() {
@@ -233,8 +244,9 @@ pub struct SummaryTableRow {
     pub largest_share: Option<f64>,
     pub largest_basis: Option<ShareBasis>,
     pub import_hhi: Option<f64>,
-    pub imports_contained_t: f64,
-    pub imports_value_kusd: f64,
+    /// `None` when a carrier has no trade rows in the year (see the notes).
+    pub imports_contained_t: Option<f64>,
+    pub imports_value_kusd: Option<f64>,
     pub nir: Option<f64>,
     pub focus_share: Option<f64>,
     pub intra_group_flows: usize,

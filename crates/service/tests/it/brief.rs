@@ -86,12 +86,12 @@ fn check_mineral(old: &Value, new: &MineralBrief) {
             same(
                 &format!("{id} imports kUSD"),
                 &od["imports_kusd"],
-                Some(d.imports_kusd),
+                d.imports_kusd,
             );
             same(
                 &format!("{id} imports t"),
                 &od["imports_contained_t"],
-                Some(d.imports_contained_t),
+                d.imports_contained_t,
             );
             same(&format!("{id} import HHI"), &od["import_hhi"], d.import_hhi);
             same(&format!("{id} NIR"), &od["nir"], d.nir);

@@ -67,10 +67,10 @@ pub fn summary(out: &mut dyn Write, r: &DependenceSummaryResponse) -> Result<()>
         cells.extend([
             largest_cell(row.largest_supplier, row.largest_share, row.largest_basis),
             number(row.import_hhi),
-            number(Some(row.imports_contained_t)),
+            number(row.imports_contained_t),
         ]);
         if wide {
-            cells.push(number(Some(row.imports_value_kusd)));
+            cells.push(number(row.imports_value_kusd));
         }
         cells.push(pct(row.nir));
         if focus.is_some() {
@@ -139,8 +139,8 @@ pub fn all_importers(out: &mut dyn Write, r: &AllImportersResponse) -> Result<()
             (i + 1).to_string(),
             row.importer.clone(),
             row.name.clone(),
-            number(Some(row.contained_t)),
-            number(Some(row.value_kusd)),
+            number(row.contained_t),
+            number(row.value_kusd),
         ];
         if wide {
             cells.push(row.suppliers.to_string());
