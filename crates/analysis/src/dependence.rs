@@ -174,6 +174,31 @@ pub struct StageBalance {
     /// production is unknown or apparent consumption is not positive.
     pub nir: Option<f64>,
     pub note: NirNote,
+    /// When `nir` is unknown only because production is (members absent from tables of
+    /// the main producers) and [`ProductionTotal::bounds`] bounds it: the NIR at the two
+    /// ends of that production range, lowest first.
+    pub nir_range: Option<NirRange>,
+}
+
+/// The range a net import reliance lies in when production is known only within bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NirRange {
+    pub low: f64,
+    pub high: f64,
+}
+
+/// NIR over a production range: `N / (p + N)` is monotone in `p`, so its range is its
+/// values at the two ends; `None` unless apparent consumption is positive at both.
+pub fn nir_range(net_imports_t: f64, low_t: f64, high_t: f64) -> Option<NirRange> {
+    let at = |p: f64| {
+        let apparent = p + net_imports_t;
+        (apparent > 0.0).then(|| net_imports_t / apparent)
+    };
+    let (a, b) = (at(low_t)?, at(high_t)?);
+    Some(NirRange {
+        low: a.min(b),
+        high: a.max(b),
+    })
 }
 
 /// Import dependence of an importer on its suppliers of one mineral in one year.
@@ -582,8 +607,15 @@ impl Query<'_> {
                 }
             }
         };
+        let nir_range = match (&note, &production.bounds) {
+            (NirNote::ProductionUnknown { .. }, Some(b)) => {
+                nir_range(imports_t - exports_t, b.low_t, b.high_t)
+            }
+            _ => None,
+        };
         StageBalance {
             stage,
+            nir_range,
             imports_t: (trade_known && imports_value_only.is_empty()).then_some(imports_t),
             exports_t: (trade_known && exports_value_only.is_empty()).then_some(exports_t),
             production,

@@ -120,12 +120,33 @@ pub enum ProductionBasis {
     Unknown { members: Vec<MemberFigure> },
 }
 
+/// Bounds on a set of countries' production when it is unknown only because some members
+/// are absent from tables that list the main producers: those members together produce
+/// at most what the table leaves to the rest of the world.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProductionBounds {
+    /// The members with figures, contained tonnes (the absent ones at 0).
+    pub low_t: f64,
+    /// `low_t` plus the rest-of-world remainder of `rest_of_world_source`.
+    pub high_t: f64,
+    /// The members absent from the year's tables.
+    pub absent: Vec<CountryCode>,
+    /// The table whose remainder bounds them (the tightest of the year's tables).
+    pub rest_of_world_source: SourceId,
+    /// That remainder, contained tonnes: its "other countries" line, else its world total
+    /// less the countries it lists.
+    pub rest_of_world_t: f64,
+}
+
 /// Production of a set of countries in contained tonnes, or why it is unknown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductionTotal {
     /// Contained tonnes; `None` when any member's figure is unknown.
     pub tonnes: Option<f64>,
     pub basis: ProductionBasis,
+    /// When `tonnes` is unknown only because members are absent from tables of the main
+    /// producers, the range their production must lie in; otherwise `None`.
+    pub bounds: Option<ProductionBounds>,
     /// Every member with what is known of its production (empty without a table).
     pub members: Vec<MemberFigure>,
 }
@@ -369,6 +390,7 @@ impl ProductionIndex {
             return ProductionTotal {
                 tonnes: None,
                 basis: ProductionBasis::NoProductionTable,
+                bounds: None,
                 members: Vec::new(),
             };
         }
@@ -408,13 +430,109 @@ impl ProductionIndex {
                 absent_from: from.map(|(s, _)| s.clone()),
             },
         };
+        let bounds = match &basis {
+            ProductionBasis::Unknown { members } => {
+                self.bounds(mineral, stage, year, total, members)
+            }
+            _ => None,
+        };
         ProductionTotal {
             tonnes: match basis {
                 ProductionBasis::Unknown { .. } => None,
                 _ => Some(total),
             },
             basis,
+            bounds,
             members: figures,
         }
+    }
+
+    /// Bounds when every unknown member is absent from the year's tables (not withheld,
+    /// not on another basis): together they produce at most the smallest rest-of-world
+    /// remainder among the year's tables, each of which covers every country it omits.
+    fn bounds(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        known_t: f64,
+        unknown: &[MemberFigure],
+    ) -> Option<ProductionBounds> {
+        let absent = unknown.iter().all(|m| {
+            matches!(
+                m.production,
+                MemberProduction::AbsentFromTopProducers { .. }
+                    | MemberProduction::NotListedThisYear
+            )
+        });
+        if !absent {
+            return None;
+        }
+        let (source, rest) = self
+            .sources(mineral, stage, year)
+            .into_iter()
+            .filter_map(|t| {
+                Some((
+                    t.source.clone(),
+                    self.rest_of_world(mineral, stage, year, &t.source)?,
+                ))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)))?;
+        Some(ProductionBounds {
+            low_t: known_t,
+            high_t: known_t + rest,
+            absent: unknown.iter().map(|m| m.country).collect(),
+            rest_of_world_source: source,
+            rest_of_world_t: rest,
+        })
+    }
+
+    /// What `source`'s table of the year leaves to the countries it does not list,
+    /// contained tonnes: its "other countries" line, else its world total less the
+    /// countries it lists with figures. `None` when the table has neither, or is not on
+    /// the contained basis.
+    fn rest_of_world(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        source: &SourceId,
+    ) -> Option<f64> {
+        let contained = self.ds.mineral(mineral).map(|m| &m.contained_basis);
+        let rows: Vec<&Observation> = self
+            .year(mineral, stage, year)
+            .into_iter()
+            .filter(|o| &o.provenance.source == source)
+            .collect();
+        let tonnes = |o: &Observation| match (&o.unit, o.value) {
+            (Unit::Mass { basis, scale }, Some(v))
+                if *basis == Basis::Content || Some(basis) == contained =>
+            {
+                Some(v * scale.tonnes())
+            }
+            _ => None,
+        };
+        let other: Option<f64> = rows
+            .iter()
+            .filter(|o| o.area == Area::Other)
+            .map(|o| tonnes(o))
+            .try_fold(None::<f64>, |acc, t| {
+                t.map(|t| Some(acc.unwrap_or(0.0) + t))
+            })?;
+        if other.is_some() {
+            return other;
+        }
+        let world = rows
+            .iter()
+            .find(|o| o.area == Area::World)
+            .and_then(|o| tonnes(o))?;
+        let listed: f64 = rows
+            .iter()
+            .filter(|o| matches!(o.area, Area::Country(_)))
+            .filter_map(|o| tonnes(o))
+            .sum();
+        // A world total below the listed sum is an inconsistent table: no bound from it.
+        let rest = world - listed;
+        (rest >= 0.0).then_some(rest)
     }
 }

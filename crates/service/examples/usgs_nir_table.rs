@@ -41,6 +41,13 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
             }
             NirComparison::InsideBound => "inside the bound".to_string(),
             NirComparison::OutsideBound => "outside the bound".to_string(),
+            c @ NirComparison::Range { .. } => format!(
+                "{c}; production bounded: {}",
+                p.derisk_nir_range.as_ref().map_or(String::new(), |_| {
+                    "the USA is absent from the year's tables, which leave a rest of world"
+                        .to_string()
+                })
+            ),
             NirComparison::Unknown { why } => why.to_string(),
         };
         let stage = p
@@ -59,8 +66,11 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
             p.figure,
             p.scope,
             stage,
-            p.derisk_nir
-                .map_or("unknown".to_string(), |n| Percent(n).to_string()),
+            match (p.derisk_nir, &p.derisk_nir_range) {
+                (Some(n), _) => Percent(n).to_string(),
+                (None, Some(r)) => format!("{}–{}", Percent(r.low), Percent(r.high)),
+                (None, None) => "unknown".to_string(),
+            },
             if p.comparison.agrees() { "yes" } else { "no" },
             detail.replace('|', "/"),
         );
@@ -82,6 +92,11 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
         )
     });
     let unknown_nir = count(&|w| matches!(w, ComparisonGap::NirUnknown { .. }));
+    let ranges = r
+        .rows
+        .iter()
+        .filter(|row| matches!(row.published.comparison, NirComparison::Range { .. }))
+        .count();
     let answered = r
         .rows
         .iter()
@@ -93,7 +108,8 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
         "Agreement: {} of {} commodities ({}): within {} points of USGS's figure or inside its \
          bound. derisk answers {} of them ({} agree); it cannot answer {} for want of trade at \
          the stage USGS measures (no HS code, or no rows that year) and {} because its NIR \
-         there is unknown.",
+         there is unknown; {} answers are ranges (US production bounded, not known), which \
+         agree only when both ends do.",
         r.agree,
         r.compared,
         r.agreement
@@ -103,6 +119,7 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
         r.agree,
         no_trade,
         unknown_nir,
+        ranges,
     );
     s
 }

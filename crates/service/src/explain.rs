@@ -136,6 +136,22 @@ impl fmt::Display for NirComparison {
             }
             NirComparison::InsideBound => f.write_str("agrees (inside the published bound)"),
             NirComparison::OutsideBound => f.write_str("disagrees (outside the published bound)"),
+            NirComparison::Range {
+                low_points,
+                high_points,
+                agrees,
+            } => {
+                f.write_str(if *agrees {
+                    "agrees over derisk's whole range"
+                } else {
+                    "cannot be said to agree: derisk's range"
+                })?;
+                match (low_points, high_points) {
+                    (Some(l), Some(h)) => write!(f, " ({l:+.0} to {h:+.0} points)"),
+                    _ if *agrees => f.write_str(" (inside the published bound)"),
+                    _ => f.write_str(" (not wholly inside the published bound)"),
+                }
+            }
             NirComparison::Unknown { why } => write!(f, "cannot compare: {why}"),
         }
     }

@@ -15,7 +15,7 @@ use crate::meta::{attributions, trade_source, Attribution};
 use crate::resolve::{resolve_country_set, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
-use derisk_analysis::{Dependence, Engine, Importer, NirNote};
+use derisk_analysis::{Dependence, Engine, Importer, NirNote, NirRange};
 use derisk_model::{Flag, HsCode, Mineral, NirFigure, PublishedNir, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,15 @@ pub enum NirComparison {
     InsideBound,
     /// derisk's NIR lies outside the published bound.
     OutsideBound,
+    /// derisk's NIR is known only as a range (the importer's production is bounded, not
+    /// known): it agrees only when both ends agree, so that wherever the true production
+    /// lies, the answer is within the window or inside the bound.
+    Range {
+        /// derisk's ends minus the published percentage, in points (`None` for a bound).
+        low_points: Option<f64>,
+        high_points: Option<f64>,
+        agrees: bool,
+    },
     /// No comparison is possible, for this reason.
     Unknown { why: ComparisonGap },
 }
@@ -55,8 +64,28 @@ impl NirComparison {
     pub fn agrees(&self) -> bool {
         matches!(
             self,
-            NirComparison::Agrees { .. } | NirComparison::InsideBound
+            NirComparison::Agrees { .. }
+                | NirComparison::InsideBound
+                | NirComparison::Range { agrees: true, .. }
         )
+    }
+}
+
+/// Compare a range of derisk's NIR (fractions) with a published figure: both ends must
+/// agree.
+pub fn compare_range(figure: NirFigure, low: f64, high: f64) -> NirComparison {
+    let (a, b) = (compare(figure, low), compare(figure, high));
+    if let NirComparison::Unknown { .. } = a {
+        return a;
+    }
+    let points = |c: &NirComparison| match c {
+        NirComparison::Agrees { points } | NirComparison::Disagrees { points } => Some(*points),
+        _ => None,
+    };
+    NirComparison::Range {
+        low_points: points(&a),
+        high_points: points(&b),
+        agrees: a.agrees() && b.agrees(),
     }
 }
 
@@ -113,6 +142,9 @@ pub struct PublishedNirComparison {
     /// derisk's NIR at that stage, a fraction (negative for a net exporter); `None` when
     /// unknown, including when a carrier of the stage has no trade rows in the year.
     pub derisk_nir: Option<f64>,
+    /// When `derisk_nir` is unknown only because the importer's production is bounded:
+    /// the range it lies in.
+    pub derisk_nir_range: Option<NirRange>,
     pub comparison: NirComparison,
     /// The agreement window for a published percentage, in percentage points.
     pub tolerance_points: f64,
@@ -244,6 +276,14 @@ pub fn published_nir(
     let (p, year_basis) = published(engine, importer, mineral, year)?;
     let (derisk_stage, derisk_nir, gap) =
         derisk_side(engine, mineral, p.stage.as_ref(), dependence);
+    let derisk_nir_range = match (&gap, &derisk_stage, dependence) {
+        (Some(ComparisonGap::NirUnknown { .. }), Some(st), Some(dep)) => dep
+            .balances
+            .iter()
+            .find(|b| &b.stage == st)
+            .and_then(|b| b.nir_range.clone()),
+        _ => None,
+    };
     let comparison = match (p.value, gap, derisk_nir) {
         (NirFigure::Withheld | NirFigure::NotAvailable, _, _) => NirComparison::Unknown {
             why: ComparisonGap::PublishedWithoutValue { figure: p.value },
@@ -253,6 +293,10 @@ pub fn published_nir(
                 year,
                 published: p.year,
             },
+        },
+        (figure, Some(why @ ComparisonGap::NirUnknown { .. }), _) => match &derisk_nir_range {
+            Some(r) => compare_range(figure, r.low, r.high),
+            None => NirComparison::Unknown { why },
         },
         (_, Some(why), _) => NirComparison::Unknown { why },
         (figure, None, Some(nir)) => compare(figure, nir),
@@ -274,6 +318,7 @@ pub fn published_nir(
         import_sources_period: p.sources_period.clone(),
         derisk_stage,
         derisk_nir,
+        derisk_nir_range,
         comparison,
         tolerance_points: AGREEMENT_POINTS,
     })

@@ -155,6 +155,28 @@ pub struct EuSrStage {
     pub sourcing: Vec<SupplierRisk>,
     pub result: Option<EuSr>,
     pub reason: Option<EuSrGap>,
+    /// When `result` is missing only because the importer's production is known within
+    /// bounds ([`crate::ProductionBounds`]): the range the stage's SR lies in.
+    pub range: Option<EuSrRange>,
+}
+
+/// Bounds on a stage's EU SR when the importer's production is known only within bounds.
+///
+/// `IR` ranges over [`crate::NirRange`]. The sourcing term `HHI_WGI,t` takes the absent
+/// members' unknown production `x ∈ [0, U]` (any split among them, `t = 1`):
+/// `(K + Σ x_a² w_a) / (T + x)²` with `K = Σ q² w t` over the known sources and `T` their
+/// tonnes. It is at least `K / (T + U)²` (absent share 0, largest dilution) and at most
+/// `max(K / T², (K + U² w_max) / (T + U)²)` (all of `x` in the worst-governed absent
+/// member; the function of `x` is convex with its minimum inside). SR is bilinear in
+/// `IR` and the sourcing term, so its extremes are at the corners.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct EuSrRange {
+    pub low: f64,
+    pub high: f64,
+    pub import_reliance_low: f64,
+    pub import_reliance_high: f64,
+    pub hhi_wgi_t_sourcing_low: f64,
+    pub hhi_wgi_t_sourcing_high: f64,
 }
 
 /// Why a stage's EU supply risk could not be computed.
@@ -198,6 +220,9 @@ pub struct EuSrAssessment {
     /// The stage whose SR is kept (the higher; extraction on a tie).
     pub kept: Option<Stage>,
     pub sr: Option<f64>,
+    /// When neither stage has an SR but some stage has a range: the range of the higher
+    /// stage's SR (`max` of the stages' lows … `max` of their highs).
+    pub sr_range: Option<(f64, f64)>,
     pub citation: String,
 }
 
@@ -250,6 +275,18 @@ impl Query<'_> {
             Some(k) => (Some(k.stage.clone()), k.result.as_ref().map(|r| r.sr)),
             None => (None, None),
         };
+        let sr_range = match (&sr, &extraction.range, &processing.range) {
+            (Some(_), _, _) | (None, None, None) => None,
+            (None, a, b) => {
+                let ends = [a, b].into_iter().flatten();
+                let low = ends
+                    .clone()
+                    .map(|r| r.low)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let high = ends.map(|r| r.high).fold(f64::NEG_INFINITY, f64::max);
+                Some((low, high))
+            }
+        };
         Ok(EuSrAssessment {
             importer: importer.label.clone(),
             mineral: mineral.to_string(),
@@ -261,6 +298,7 @@ impl Query<'_> {
             processing,
             kept,
             sr,
+            sr_range,
             citation: EU_SR_CITATION.to_string(),
         })
     }
@@ -284,6 +322,7 @@ impl Query<'_> {
             sourcing: Vec::new(),
             result: None,
             reason: None,
+            range: None,
         };
         let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
             let wgi = self
@@ -333,6 +372,9 @@ impl Query<'_> {
             out.reason = Some(EuSrGap::ImportRelianceUnknown {
                 note: balance.note.clone(),
             });
+            if let (Some(nir), Some(b)) = (&balance.nir_range, &balance.production.bounds) {
+                out.range = self.eu_sr_range(&out, &dep, balance, nir, b, year, params, eol)?;
+            }
             return Ok(out);
         };
         let mut quantities: Vec<(CountryCode, f64, bool)> = Vec::new();
@@ -370,5 +412,96 @@ impl Query<'_> {
             si_sr: params.si_sr(),
         })?);
         Ok(out)
+    }
+}
+
+impl Query<'_> {
+    /// [`EuSrRange`] of a stage whose production is bounded (see there for the rule).
+    #[allow(clippy::too_many_arguments)]
+    fn eu_sr_range(
+        &self,
+        out: &EuSrStage,
+        dep: &crate::Dependence,
+        balance: &crate::StageBalance,
+        nir: &crate::NirRange,
+        bounds: &crate::ProductionBounds,
+        year: Year,
+        params: &EuSrParams,
+        eol: f64,
+    ) -> Result<Option<EuSrRange>> {
+        let wgi = |c: CountryCode| -> Result<f64> {
+            Ok(self
+                .governance()
+                .score(c, year, Scale::EuWgi, params.governance_gap())?
+                .value)
+        };
+        let mut known: Vec<(f64, f64)> = Vec::new(); // (tonnes, w · t)
+        for m in &balance.production.members {
+            if let MemberProduction::Tonnes { tonnes, .. } = m.production {
+                known.push((tonnes, wgi(m.country)?));
+            }
+        }
+        for p in &dep.imports.partners {
+            let t = params
+                .trade_factor(
+                    &self.ds().restrictions,
+                    &dep.mineral,
+                    &self.hs_of(&dep.mineral),
+                    p.country,
+                    year,
+                )
+                .t;
+            known.push((p.contained_t, wgi(p.country)? * t));
+        }
+        let total: f64 = known.iter().map(|k| k.0).fold(0.0, |a, b| a + b);
+        let k: f64 = known.iter().map(|(q, w)| q * q * w).fold(0.0, |a, b| a + b);
+        let u = bounds.rest_of_world_t;
+        let mut w_max = 0.0f64;
+        for &c in &bounds.absent {
+            w_max = w_max.max(wgi(c)?);
+        }
+        if total <= 0.0 {
+            return Ok(None);
+        }
+        let (t, tu) = (total, total + u);
+        let s_low = k / (tu * tu);
+        let s_high = (k / (t * t)).max((k + u * u * w_max) / (tu * tu));
+        let global: Vec<SupplierInput> = out
+            .global
+            .iter()
+            .map(|s| SupplierInput {
+                country: s.country,
+                share: s.share,
+                wgi_scaled: s.wgi.value,
+                t: s.trade.t,
+            })
+            .collect();
+        let g = hhi_wgi_t(&global)?;
+        let (si, eol_factor) = (params.si_sr(), 1.0 - eol);
+        let sr = |ir: f64, s: f64| {
+            let ir = ir.clamp(0.0, 1.0);
+            (g * ir / 2.0 + s * (1.0 - ir / 2.0)) * eol_factor * si
+        };
+        let corners = [
+            sr(nir.low, s_low),
+            sr(nir.low, s_high),
+            sr(nir.high, s_low),
+            sr(nir.high, s_high),
+        ];
+        Ok(Some(EuSrRange {
+            low: corners.iter().copied().fold(f64::INFINITY, f64::min),
+            high: corners.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            import_reliance_low: nir.low,
+            import_reliance_high: nir.high,
+            hhi_wgi_t_sourcing_low: s_low,
+            hhi_wgi_t_sourcing_high: s_high,
+        }))
+    }
+
+    fn hs_of(&self, mineral: &str) -> Vec<HsCode> {
+        self.ds()
+            .mineral(mineral)
+            .map(|m| m.hs.iter().map(|c| c.hs).collect())
+            .unwrap_or_default()
     }
 }

@@ -492,3 +492,54 @@ fn unknown_inputs_are_typed_gaps() {
     assert!(a.processing.result.is_some());
     assert_eq!(a.kept, Some(Stage::Refining));
 }
+
+/// With the members absent from a top-producers table, EU SR is a range; wherever their
+/// production really lies within the table's remainder (here 1,100 − 1,050 = 50 t), the
+/// SR computed on it falls inside that range.
+#[test]
+fn eu_sr_range_contains_every_sr_the_bounds_allow() {
+    let bounded = |extra: &[(&str, f64)]| {
+        let mut ds = cobalt();
+        ds.sources = vec![source("usgs", Some(Coverage::TopProducers))];
+        for &(who, t) in extra {
+            ds.observations.push(prod(
+                "cobalt",
+                Stage::Refining,
+                who,
+                2022,
+                Some(t),
+                tonnes(),
+                derisk_model::Evidence::CapacityAllocation,
+                "national",
+            ));
+        }
+        let imp = Importer::group(ds.group("grp").unwrap());
+        engine(&ds)
+            .query()
+            .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
+            .unwrap()
+    };
+    let a = bounded(&[]);
+    assert_eq!(a.processing.result, None);
+    let range = a.processing.range.clone().unwrap();
+    assert!(range.low < range.high, "{range:?}");
+    assert_eq!(a.sr, None);
+    assert_eq!(a.sr_range, Some((range.low, range.high)));
+    let mut inside = 0;
+    for (deu, fra) in [
+        (0.0, 0.0),
+        (50.0, 0.0),
+        (0.0, 50.0),
+        (25.0, 25.0),
+        (10.0, 3.0),
+    ] {
+        let p = bounded(&[("DEU", deu), ("FRA", fra)]);
+        let sr = p.processing.result.as_ref().unwrap().sr;
+        assert!(
+            range.low - 1e-12 <= sr && sr <= range.high + 1e-12,
+            "{deu} {fra}: {sr} outside {range:?}"
+        );
+        inside += 1;
+    }
+    assert_eq!(inside, 5);
+}

@@ -452,3 +452,62 @@ fn unsorted_trade_gives_the_same_answer_and_output_serialises() {
     );
     assert_eq!(j["balances"][1]["note"]["status"], "computed");
 }
+
+/// Members absent from a top-producers table are bounded by what the table leaves to the
+/// rest of the world: NIR then lies in a range, computed at both ends.
+#[test]
+fn absent_members_are_bounded_by_the_rest_of_world_line() {
+    let r = Stage::Refining;
+    let run = |ds: &Dataset| {
+        engine(ds)
+            .query()
+            .dependence(&grp(ds), "cobalt", y(2022), Some(&r), None)
+            .unwrap()
+    };
+    // Imports 133 t, exports 14 t: net 119 t. OTHER = 60 t bounds DEU + FRA.
+    let mut ds = with_coverage(cobalt(), Some(Coverage::TopProducers));
+    ds.observations
+        .push(usgs("cobalt", r.clone(), "OTHER", 2022, Some(60.0)));
+    let b = &run(&ds).balances[0];
+    assert_eq!((b.nir, b.production.tonnes), (None, None));
+    let bounds = b.production.bounds.as_ref().unwrap();
+    assert_eq!((bounds.low_t, bounds.high_t), (0.0, 60.0));
+    assert_eq!(bounds.absent, [c("DEU"), c("FRA")]);
+    let range = b.nir_range.as_ref().unwrap();
+    assert_close(range.low, 119.0 / (60.0 + 119.0));
+    assert_close(range.high, 1.0);
+    // Without an OTHER line, a world total less the listed countries bounds them:
+    // 1,100 − (1,000 + 50) = 50 t.
+    let mut ds = with_coverage(cobalt(), Some(Coverage::TopProducers));
+    ds.observations
+        .push(usgs("cobalt", r.clone(), "WORLD", 2022, Some(1_100.0)));
+    let b = &run(&ds).balances[0];
+    assert_eq!(b.production.bounds.as_ref().unwrap().high_t, 50.0);
+    assert_close(b.nir_range.as_ref().unwrap().low, 119.0 / (50.0 + 119.0));
+    // A withheld member has no bound: the range stays unknown.
+    let mut ds = with_coverage(cobalt(), Some(Coverage::TopProducers));
+    ds.observations
+        .push(usgs("cobalt", r.clone(), "OTHER", 2022, Some(60.0)));
+    ds.observations
+        .push(usgs("cobalt", r.clone(), "FRA", 2022, None));
+    let b = &run(&ds).balances[0];
+    assert_eq!((&b.production.bounds, &b.nir_range), (&None, &None));
+    // A world total below the listed sum is inconsistent: no bound from it.
+    let mut ds = with_coverage(cobalt(), Some(Coverage::TopProducers));
+    ds.observations
+        .push(usgs("cobalt", r.clone(), "WORLD", 2022, Some(900.0)));
+    assert_eq!(run(&ds).balances[0].production.bounds, None);
+}
+
+#[test]
+fn nir_range_is_the_values_at_both_ends() {
+    use derisk_analysis::nir_range;
+    let r = nir_range(50.0, 0.0, 50.0).unwrap();
+    assert_eq!((r.low, r.high), (0.5, 1.0));
+    // A net exporter: N/(p+N) rises towards 0 as p grows.
+    let r = nir_range(-10.0, 20.0, 40.0).unwrap();
+    assert_close(r.low, -10.0 / 10.0);
+    assert_close(r.high, -10.0 / 30.0);
+    // Apparent consumption not positive at one end: no range.
+    assert_eq!(nir_range(-10.0, 5.0, 40.0), None);
+}

@@ -207,21 +207,51 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         lines.push(format!(
             "NIR ({}): {} {} — imports {}, exports {}, production {}.",
             b.stage,
-            b.nir.map_or("unknown".to_string(), |n| pct(Some(n))),
-            notes.mark(b.note.to_string()),
+            match (b.nir, &b.nir_range) {
+                (Some(n), _) => pct(Some(n)),
+                (None, Some(r)) => format!(
+                    "unknown, between {} and {}",
+                    pct(Some(r.low)),
+                    pct(Some(r.high))
+                ),
+                (None, None) => "unknown".to_string(),
+            },
+            notes.mark(match &b.production.bounds {
+                Some(bo) => format!(
+                    "{}; bounded: {} absent from the year's tables produce at most the {} t that {} leaves to the rest of the world",
+                    b.note,
+                    bo.absent
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    number(Some(bo.rest_of_world_t)),
+                    bo.rest_of_world_source
+                ),
+                None => b.note.to_string(),
+            }),
             b.imports_t
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
             b.exports_t
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
-            b.production
-                .tonnes
-                .map_or("unknown".into(), |t| format!("{} t", number(Some(t))))
+            match (b.production.tonnes, &b.production.bounds) {
+                (Some(t), _) => format!("{} t", number(Some(t))),
+                (None, Some(bo)) => format!(
+                    "{}–{} t",
+                    number(Some(bo.low_t)),
+                    number(Some(bo.high_t))
+                ),
+                (None, None) => "unknown".into(),
+            }
         ));
     }
     if let Some(p) = &r.published_nir {
         let derisk = match (&p.derisk_stage, p.derisk_nir) {
             (Some(s), Some(n)) => format!("derisk ({s}) {}", pct(Some(n))),
-            (Some(s), None) => format!("derisk ({s}) unknown"),
+            (Some(s), None) => match &p.derisk_nir_range {
+                Some(r) => format!("derisk ({s}) {}–{}", pct(Some(r.low)), pct(Some(r.high))),
+                None => format!("derisk ({s}) unknown"),
+            },
             (None, _) => "derisk none at that stage".to_string(),
         };
         lines.push(format!(

@@ -27,6 +27,8 @@ pub enum ClassificationBasis {
     EiNotGiven,
     /// No SR (neither stage could be assessed): undecidable.
     SrUnknown,
+    /// SR is known only as a range that spans 1: undecidable.
+    SrRangeSpansThreshold,
 }
 
 /// The EU classification of one mineral for the importer.
@@ -42,6 +44,36 @@ pub struct EuClassification {
 }
 
 impl EuClassification {
+    /// The rule on SR, or on SR's range when only a range is known (its high end below 1:
+    /// not critical; its low end at 1 or more: as for a point; otherwise undecidable).
+    pub fn with_range(
+        sr: Option<f64>,
+        range: Option<(f64, f64)>,
+        ei: Option<f64>,
+    ) -> EuClassification {
+        match (sr, range) {
+            (None, Some((_, high))) if high < SR_THRESHOLD => {
+                EuClassification::new(Some(high), ei).keeping_sr(None)
+            }
+            (None, Some((low, _))) if low >= SR_THRESHOLD => {
+                EuClassification::new(Some(low), ei).keeping_sr(None)
+            }
+            (None, Some(_)) => EuClassification {
+                sr: None,
+                ei,
+                critical: None,
+                basis: ClassificationBasis::SrRangeSpansThreshold,
+                rule: EU_RULE.to_string(),
+            },
+            _ => EuClassification::new(sr, ei),
+        }
+    }
+
+    fn keeping_sr(mut self, sr: Option<f64>) -> EuClassification {
+        self.sr = sr;
+        self
+    }
+
     pub fn new(sr: Option<f64>, ei: Option<f64>) -> EuClassification {
         let basis = match (sr, ei) {
             (None, _) => ClassificationBasis::SrUnknown,
@@ -55,7 +87,9 @@ impl EuClassification {
             ClassificationBasis::SrBelowThreshold | ClassificationBasis::EiBelowThreshold => {
                 Some(false)
             }
-            ClassificationBasis::EiNotGiven | ClassificationBasis::SrUnknown => None,
+            ClassificationBasis::EiNotGiven
+            | ClassificationBasis::SrUnknown
+            | ClassificationBasis::SrRangeSpansThreshold => None,
         };
         EuClassification {
             sr,

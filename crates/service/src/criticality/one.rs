@@ -76,7 +76,7 @@ impl Service {
             year_basis: plan.year_basis,
             governance_gap: req.governance_gap.into(),
             parameters: p.origins,
-            eu_classification: EuClassification::new(a.eu.sr, p.ei),
+            eu_classification: EuClassification::with_range(a.eu.sr, a.eu.sr_range, p.ei),
             imputed_governance: a.imputed(),
             rows: rows(&a),
             eu_sr: a.eu,

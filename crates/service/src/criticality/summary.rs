@@ -23,6 +23,10 @@ pub struct MineralCriticality {
     pub eu_sr: Option<f64>,
     /// The stage whose EU SR is kept (the higher).
     pub eu_sr_stage: Option<Stage>,
+    /// When there is no `eu_sr` because the importer's production is known only within
+    /// bounds (members absent from tables of the main producers): the range SR lies in.
+    pub eu_sr_low: Option<f64>,
+    pub eu_sr_high: Option<f64>,
     /// Economic importance given with the request, if any.
     pub ei: Option<f64>,
     /// EU classification: see [`EuClassification::critical`].
@@ -91,8 +95,10 @@ impl Service {
                 mineral: m.into(),
                 eu_sr: a.eu.sr,
                 eu_sr_stage: a.eu.kept.clone(),
+                eu_sr_low: a.eu.sr_range.map(|r| r.0),
+                eu_sr_high: a.eu.sr_range.map(|r| r.1),
                 ei: p.ei,
-                critical: EuClassification::new(a.eu.sr, p.ei).critical,
+                critical: EuClassification::with_range(a.eu.sr, a.eu.sr_range, p.ei).critical,
                 geopolrisk_mining: gpr(&a.gpr.mining),
                 geopolrisk_refining: gpr(&a.gpr.refining),
                 dp_mining: dp(&a.dp.mining),
@@ -121,6 +127,8 @@ pub struct SummaryRow {
     pub mineral: String,
     pub eu_sr: Option<f64>,
     pub eu_sr_stage: Option<Stage>,
+    pub eu_sr_low: Option<f64>,
+    pub eu_sr_high: Option<f64>,
     pub ei: Option<f64>,
     pub critical: Option<bool>,
     pub geopolrisk_mining: Option<f64>,
@@ -146,6 +154,8 @@ impl From<&MineralCriticality> for SummaryRow {
             mineral: m.mineral.id.clone(),
             eu_sr: m.eu_sr,
             eu_sr_stage: m.eu_sr_stage.clone(),
+            eu_sr_low: m.eu_sr_low,
+            eu_sr_high: m.eu_sr_high,
             ei: m.ei,
             critical: m.critical,
             geopolrisk_mining: m.geopolrisk_mining,

@@ -41,6 +41,7 @@ fn basis_words(b: ClassificationBasis) -> &'static str {
         ClassificationBasis::EiBelowThreshold => "SR ≥ 1 but EI < 2.8",
         ClassificationBasis::EiNotGiven => "SR ≥ 1; give EI with --ei or --params to decide",
         ClassificationBasis::SrUnknown => "no EU SR at either stage",
+        ClassificationBasis::SrRangeSpansThreshold => "SR known only as a range that spans 1",
     }
 }
 
@@ -215,9 +216,10 @@ pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()
         .to_vec(),
     );
     for m in &r.minerals {
-        let eu = match (&m.eu_sr, &m.eu_sr_stage) {
-            (Some(v), Some(s)) => format!("{} ({s})", number(Some(*v))),
-            (v, _) => number(*v),
+        let eu = match (&m.eu_sr, &m.eu_sr_stage, m.eu_sr_low, m.eu_sr_high) {
+            (Some(v), Some(s), _, _) => format!("{} ({s})", number(Some(*v))),
+            (None, _, Some(lo), Some(hi)) => format!("{}–{}", number(Some(lo)), number(Some(hi))),
+            (v, _, _, _) => number(*v),
         };
         // One footnote per mineral: its gaps, then its imputed countries.
         let mut why: Vec<String> = m.gaps.iter().map(|g| g.to_string()).collect();
@@ -252,7 +254,9 @@ pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()
     paragraph(
         out,
         &format!(
-            "EU SR (stage kept: the higher), EU classification ({}), GPRS = GeoPolRisk (0–1), \
+            "EU SR (stage kept: the higher; a range a–b where the importer's production is \
+             known only within bounds: members absent from tables of the main producers, \
+             bounded by the table's rest of world), EU classification ({}), GPRS = GeoPolRisk (0–1), \
              DP = USGS-style disruption potential (0–1). Governance: {}. Details per stage, \
              inputs and citations: --mineral M; every figure: --format json.",
             r.classification_rule, r.governance_gap.meaning
