@@ -205,9 +205,16 @@ impl fmt::Display for NirNote {
             NirNote::Computed { basis } => write!(f, "{basis}"),
             NirNote::NetExporter => f.write_str("net exporter (negative NIR)"),
             NirNote::ProductionUnknown { basis } => write!(f, "{basis}"),
+            NirNote::ApparentConsumptionNotPositive { apparent_t } if *apparent_t < 0.0 => write!(
+                f,
+                "apparent consumption (production + imports − exports = {apparent_t:.1} t) is \
+                 negative: exports exceed production plus imports, a net exporter whose ratio \
+                 is undefined"
+            ),
             NirNote::ApparentConsumptionNotPositive { apparent_t } => write!(
                 f,
-                "apparent consumption (production + imports − exports = {apparent_t} t) is not positive"
+                "apparent consumption (production + imports − exports = {apparent_t:.1} t) is \
+                 not positive"
             ),
             NirNote::TonnageUnknown { carriers } => {
                 let codes: Vec<String> = carriers.iter().map(|k| k.to_string()).collect();

@@ -69,6 +69,8 @@ pub fn markdown(r: &PublishedNirCheckResponse) -> String {
             match (p.derisk_nir, &p.derisk_nir_range) {
                 (Some(n), _) => Percent(n).to_string(),
                 (None, Some(r)) => format!("{}–{}", Percent(r.low), Percent(r.high)),
+                (None, None) if p.comparison.agrees() =>
+                    "net exporter (ratio undefined)".to_string(),
                 (None, None) => "unknown".to_string(),
             },
             if p.comparison.agrees() { "yes" } else { "no" },

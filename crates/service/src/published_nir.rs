@@ -263,6 +263,19 @@ fn derisk_side(
     }
 }
 
+/// Whether derisk's NIR is unknown because apparent consumption is not positive while
+/// exports exceed imports: a net exporter whose ratio is undefined.
+fn net_exporter_without_ratio(why: &ComparisonGap, dependence: Option<&Dependence>) -> bool {
+    let ComparisonGap::NirUnknown { stage, note } = why else {
+        return false;
+    };
+    let Some(b) = dependence.and_then(|d| d.balances.iter().find(|b| &b.stage == stage)) else {
+        return false;
+    };
+    matches!(note, NirNote::ApparentConsumptionNotPositive { .. })
+        && matches!((b.imports_t, b.exports_t), (Some(i), Some(e)) if i < e)
+}
+
 /// The published NIR for a one-country importer and a mineral beside derisk's, or `None`
 /// when nothing is published for them. `dependence` is derisk's answer for the year, or
 /// `None` when the mineral has no HS carriers.
@@ -294,10 +307,18 @@ pub fn published_nir(
                 published: p.year,
             },
         },
-        (figure, Some(why @ ComparisonGap::NirUnknown { .. }), _) => match &derisk_nir_range {
-            Some(r) => compare_range(figure, r.low, r.high),
-            None => NirComparison::Unknown { why },
-        },
+        (figure, Some(why @ ComparisonGap::NirUnknown { .. }), _) => {
+            match (
+                &derisk_nir_range,
+                net_exporter_without_ratio(&why, dependence),
+            ) {
+                (Some(r), _) => compare_range(figure, r.low, r.high),
+                // Exports beyond production plus imports: the ratio is undefined, but
+                // the importer is a net exporter, which is what "E" states.
+                (None, true) if figure == NirFigure::NetExporter => NirComparison::InsideBound,
+                _ => NirComparison::Unknown { why },
+            }
+        }
         (_, Some(why), _) => NirComparison::Unknown { why },
         (figure, None, Some(nir)) => compare(figure, nir),
         (_, None, None) => NirComparison::Unknown {
