@@ -37,7 +37,7 @@ pub mod layout {
     pub const WGI_PV: &str = "wgi/political_stability_pv_1996_2024.csv";
 
     /// Every file [`build_from_dir`](super::build_from_dir) reads, in the order it reads them.
-    pub const ALL: [&str; 16] = [
+    pub const ALL: [&str; 17] = [
         ISO,
         WORLD_COUNTRIES,
         COMMODITY_MAP,
@@ -54,6 +54,7 @@ pub mod layout {
         BACI_HS17_VALUE_ONLY,
         WGI_WIDE,
         WGI_PV,
+        crate::eu_crm::RAW_PATH,
     ];
 }
 
@@ -212,7 +213,12 @@ pub fn build_from_dir(
     step("export restrictions, groups, sources");
     let restrictions = reference::restrictions(&resolver, &minerals)?;
     let groups = reference::groups(&resolver)?;
+    let trade_agreements = reference::trade_agreements(&resolver, &groups)?;
     let sources = reference::sources()?;
+
+    step("EU 2023 criticality-assessment parameters");
+    let eu_materials = crate::eu_crm::materials(&ctx)?;
+    let eu_crm_params = crate::eu_crm::import_path(&dir.join(crate::eu_crm::RAW_PATH), &eu_materials)?;
 
     let mut ds = Dataset {
         sources,
@@ -223,6 +229,8 @@ pub fn build_from_dir(
         restrictions,
         groups,
         published_nir,
+        eu_crm_params,
+        trade_agreements,
         ..Dataset::default()
     };
     for i in imports {

@@ -14,6 +14,7 @@ pub mod check;
 pub mod commodities;
 pub mod countries;
 pub mod error;
+pub mod eu_crm;
 pub mod iea;
 pub mod processing;
 pub mod reference;

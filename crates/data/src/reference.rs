@@ -14,6 +14,7 @@
 //! assert!((carbonate.content_factor - 0.1879).abs() < 5e-4);
 //! ```
 
+mod agreements;
 pub(crate) mod fields;
 mod groups;
 mod minerals;
@@ -21,7 +22,7 @@ mod restrictions;
 
 use crate::countries::CountryResolver;
 use crate::error::Result;
-use derisk_model::{CountryGroup, ExportRestriction, Mineral};
+use derisk_model::{CountryGroup, ExportRestriction, Mineral, TradeAgreement};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -33,6 +34,9 @@ pub const HS_CARRIERS_FILE: &str = "data/reference/hs_carriers.csv";
 pub const HS_CARRIERS_CSV: &str = include_str!("../../../data/reference/hs_carriers.csv");
 pub const RESTRICTIONS_FILE: &str = "data/reference/export_restrictions.csv";
 pub const RESTRICTIONS_CSV: &str = include_str!("../../../data/reference/export_restrictions.csv");
+pub const TRADE_AGREEMENTS_FILE: &str = "data/reference/trade_agreements.csv";
+pub const TRADE_AGREEMENTS_CSV: &str =
+    include_str!("../../../data/reference/trade_agreements.csv");
 pub const GROUPS_FILE: &str = "data/reference/groups.csv";
 pub const GROUPS_CSV: &str = include_str!("../../../data/reference/groups.csv");
 pub const GROUP_MEMBERS_FILE: &str = "data/reference/group_members.csv";
@@ -104,6 +108,32 @@ pub fn restrictions_from_reader<R: Read>(
     minerals: &[Mineral],
 ) -> Result<Vec<ExportRestriction>> {
     restrictions::parse(file, input, resolver, minerals, MINERALS_FILE)
+}
+
+/// Trade agreements of groups from the embedded `trade_agreements.csv`, sorted by (party,
+/// partner).
+pub fn trade_agreements(
+    resolver: &CountryResolver,
+    groups: &[CountryGroup],
+) -> Result<Vec<TradeAgreement>> {
+    trade_agreements_from_reader(
+        TRADE_AGREEMENTS_FILE,
+        TRADE_AGREEMENTS_CSV.as_bytes(),
+        resolver,
+        groups,
+    )
+}
+
+/// [`trade_agreements`] from any reader. Rejects an unknown party group, a partner inside
+/// the party, a repeated (party, partner), a date that does not exist and a bad URL;
+/// unknown country codes are listed together.
+pub fn trade_agreements_from_reader<R: Read>(
+    file: &str,
+    input: R,
+    resolver: &CountryResolver,
+    groups: &[CountryGroup],
+) -> Result<Vec<TradeAgreement>> {
+    agreements::parse(file, input, resolver, groups)
 }
 
 /// Country groups from the embedded `groups.csv` and `group_members.csv`, sorted by id with

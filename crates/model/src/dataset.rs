@@ -1,4 +1,5 @@
 use crate::{
+    EuCrmParams, TradeAgreement,
     Country, CountryCode, CountryGroup, ExportRestriction, Measure, Mineral, MineralId,
     Observation, Provenance, PublishedNir, Source, Stage, TradeProxy, TradeTable, Year,
 };
@@ -125,6 +126,10 @@ pub struct Dataset {
     /// How each trade-proxy figure set was computed (one record per mineral, stage and
     /// year the proxy was run for), sorted by (mineral, stage, year).
     pub trade_proxies: Vec<TradeProxy>,
+    /// The EU's 2023 assessment parameters per material, in the file's order.
+    pub eu_crm_params: Vec<EuCrmParams>,
+    /// Trade agreements of groups (the EU's), sorted by (party, partner).
+    pub trade_agreements: Vec<TradeAgreement>,
 }
 
 impl Dataset {
@@ -136,6 +141,12 @@ impl Dataset {
     }
     pub fn group(&self, id: &str) -> Option<&CountryGroup> {
         self.groups.iter().find(|g| g.id == id)
+    }
+    /// The EU's 2023 parameters that apply to a mineral, if the EU assessed it.
+    pub fn eu_crm_params(&self, mineral: &str) -> Option<&EuCrmParams> {
+        self.eu_crm_params
+            .iter()
+            .find(|p| p.minerals.iter().any(|m| m.as_str() == mineral))
     }
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id.as_str() == id)

@@ -17,6 +17,7 @@
 mod country;
 mod dataset;
 mod error;
+mod eu_crm;
 mod events;
 mod groups;
 mod mineral;
@@ -33,6 +34,7 @@ mod year;
 pub use country::{Area, Country, CountryCode};
 pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, ImportReport};
 pub use error::ModelError;
+pub use eu_crm::{EuCrmParams, TradeAgreement};
 pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
