@@ -56,7 +56,7 @@ pub use governance::{
 pub use import_profiles::ImportProfile;
 pub use overlay::{Overlay, OverlayRule, ProductionChange};
 pub use production::{
-    MemberFigure, MemberProduction, ProductionBasis, ProductionIndex, ProductionTotal,
+    Conversion, MemberFigure, MemberProduction, ProductionBasis, ProductionIndex, ProductionTotal,
     OVERLAY_SOURCE,
 };
 pub use proxy::{proxy_note, ProxyLimit, ProxyNote};

@@ -8,7 +8,7 @@ mod tables;
 use crate::render::{self, number, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
-use derisk_analysis::IntraGroupRule;
+use derisk_analysis::{IntraGroupRule, MemberProduction};
 use derisk_model::Flag;
 use derisk_service::defaults::YearBasis;
 use derisk_service::dependence::{
@@ -184,16 +184,36 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         d.exports.partners.len()
     ));
     for b in &d.balances {
+        let note = notes.mark(b.note.to_string());
+        // Members whose figure was published on another basis say how it was converted.
+        let converted: Vec<String> = b
+            .production
+            .members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    &m.production,
+                    MemberProduction::Tonnes {
+                        converted: Some(_),
+                        ..
+                    }
+                )
+            })
+            .map(|m| format!("{} {}", m.country, m.production))
+            .collect();
+        let production = match b.production.tonnes {
+            None => "unknown".to_string(),
+            Some(t) if converted.is_empty() => format!("{} t", number(Some(t))),
+            Some(t) => format!("{} t {}", number(Some(t)), notes.mark(converted.join("; "))),
+        };
         lines.push(format!(
             "NIR ({}): {} {} — imports {} t, exports {} t, production {}.",
             b.stage,
             b.nir.map_or("unknown".to_string(), |n| pct(Some(n))),
-            notes.mark(b.note.to_string()),
+            note,
             b.imports_t.map_or("unknown".into(), |t| number(Some(t))),
             b.exports_t.map_or("unknown".into(), |t| number(Some(t))),
-            b.production
-                .tonnes
-                .map_or("unknown".into(), |t| format!("{} t", number(Some(t))))
+            production
         ));
     }
     if let Some(p) = &r.published_nir {
