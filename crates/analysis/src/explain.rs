@@ -5,9 +5,9 @@ use crate::brief::{BriefGap, GapReason, IndicatorGap, Risk, RiskFact};
 use crate::concentration::ConcentrationNote;
 use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, TradeFactorBasis};
 use crate::dependence::{IntraGroupRule, NirNote};
-use crate::production::{MemberProduction, ProductionBasis};
+use crate::production::{Conversion, MemberProduction, ProductionBasis};
 use crate::proxy::{ProxyLimit, ProxyNote};
-use derisk_model::{Evidence, MeasureType, ProxyMeasure, SourceId};
+use derisk_model::{Basis, Evidence, MeasureType, ProxyMeasure, SourceId};
 use std::fmt;
 
 /// A fraction shown as a whole percentage: `0.26` → `26%`, a positive share below half a
@@ -57,7 +57,14 @@ impl fmt::Display for MemberProduction {
                 tonnes,
                 source,
                 flag,
+                converted: None,
             } => write!(f, "{tonnes} t ({flag}, {source})"),
+            MemberProduction::Tonnes {
+                tonnes,
+                source,
+                flag,
+                converted: Some(c),
+            } => write!(f, "{tonnes} t ({flag}, {source}; {c})"),
             MemberProduction::Withheld { source, flag } => write!(f, "{flag} in {source}"),
             MemberProduction::NotComparable { unit } => write!(f, "only in {unit}"),
             MemberProduction::AbsentFromComprehensive { source, evidence } => {
@@ -77,6 +84,36 @@ impl fmt::Display for MemberProduction {
             ),
             MemberProduction::NotListedThisYear => f.write_str("not listed for the year"),
             MemberProduction::NoTableThisYear => f.write_str("no production table for the year"),
+        }
+    }
+}
+
+/// A published basis in words: `Li2O`, `gross refined bismuth`, `contained`.
+struct BasisWords<'a>(&'a Basis);
+
+impl fmt::Display for BasisWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Basis::Content => f.write_str("contained"),
+            Basis::Equivalent(e) => f.write_str(e),
+            Basis::Gross(p) => write!(f, "gross {p}"),
+        }
+    }
+}
+
+impl fmt::Display for Conversion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Conversion::Factor { from, factor, .. } => write!(
+                f,
+                "converted from t {} × {factor} t contained per t",
+                BasisWords(from)
+            ),
+            Conversion::ZeroOnAnyBasis { from } => write!(
+                f,
+                "published as 0 t {}: zero of any product contains nothing",
+                BasisWords(from)
+            ),
         }
     }
 }

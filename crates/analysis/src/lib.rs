@@ -56,8 +56,8 @@ pub use governance::{
 pub use import_profiles::ImportProfile;
 pub use overlay::{Overlay, OverlayRule, ProductionChange};
 pub use production::{
-    MemberFigure, MemberProduction, ProductionBasis, ProductionBounds, ProductionIndex,
-    ProductionTotal, OVERLAY_SOURCE,
+    Conversion, MemberFigure, MemberProduction, ProductionBasis, ProductionBounds,
+    ProductionIndex, ProductionTotal, OVERLAY_SOURCE,
 };
 pub use proxy::{proxy_note, ProxyLimit, ProxyNote};
 pub use supply::{

@@ -48,11 +48,13 @@ pub struct ProductionIndex {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum MemberProduction {
-    /// A figure on the contained-element basis, converted to tonnes.
+    /// A figure on the contained-element basis, converted to tonnes; or, with
+    /// `converted`, a figure published on another basis and how it became contained tonnes.
     Tonnes {
         tonnes: f64,
         source: SourceId,
         flag: Flag,
+        converted: Option<Conversion>,
     },
     /// The figure exists but is withheld or not available.
     Withheld { source: SourceId, flag: Flag },
@@ -75,6 +77,24 @@ pub enum MemberProduction {
     NotListedThisYear,
     /// No table of the mineral and stage has figures for the year: unknown.
     NoTableThisYear,
+}
+
+/// How a figure published on another basis than the mineral's contained one (an oxide or
+/// other equivalent, the gross weight of a product) became contained tonnes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Conversion {
+    /// Published on `from`: contained t = value × scale × `factor`, the dataset's
+    /// [`ContentFactor`](derisk_model::ContentFactor) for the source, mineral, stage and
+    /// basis (`factor_basis` says how it was chosen).
+    Factor {
+        from: Basis,
+        factor: f64,
+        factor_basis: String,
+    },
+    /// Published as exactly 0 on `from`: zero of any product contains nothing, so 0
+    /// contained tonnes whatever the factor, and also where there is none.
+    ZeroOnAnyBasis { from: Basis },
 }
 
 impl MemberProduction {
@@ -266,12 +286,17 @@ impl ProductionIndex {
         if !overlay.touches_production(mineral, stage, country) {
             return found;
         }
-        let (tonnes, source) = match &found {
-            MemberProduction::Tonnes { tonnes, source, .. } => (Some(*tonnes), source.clone()),
+        let (tonnes, source, converted) = match &found {
+            MemberProduction::Tonnes {
+                tonnes,
+                source,
+                converted,
+                ..
+            } => (Some(*tonnes), source.clone(), converted.clone()),
             MemberProduction::AbsentFromComprehensive { .. }
             | MemberProduction::AbsentFromTopProducers { .. }
             | MemberProduction::NotListedThisYear
-            | MemberProduction::NoTableThisYear => (None, SourceId::new(OVERLAY_SOURCE)),
+            | MemberProduction::NoTableThisYear => (None, SourceId::new(OVERLAY_SOURCE), None),
             MemberProduction::Withheld { .. } | MemberProduction::NotComparable { .. } => {
                 return found
             }
@@ -281,6 +306,7 @@ impl ProductionIndex {
                 tonnes: t,
                 source,
                 flag: Flag::Derived,
+                converted,
             },
             None => found,
         }
@@ -307,27 +333,76 @@ impl ProductionIndex {
                 .then_with(|| a.provenance.source.cmp(&b.provenance.source))
         });
         let contained = self.ds.mineral(mineral).map(|m| &m.contained_basis);
-        let content = |o: &&&Observation| match &o.unit {
-            Unit::Mass { basis, .. } => *basis == Basis::Content || Some(basis) == contained,
-            Unit::ShareOfWorld => false,
-        };
+        // Each row's figure in contained tonnes where it has one, with how it was obtained.
+        // The strongest evidence wins; at equal evidence a figure already on the contained
+        // basis wins over a converted one, and one converted from a chemical equivalent
+        // (exact stoichiometry) or from a published 0 over one converted from a gross
+        // weight (whose factor rests on a purity or grade assumption). `min_by_key` keeps
+        // the first of equals, and rows are in source order.
         let mut withheld = None;
-        for o in rows.iter().filter(content) {
-            match (o.value, &o.unit) {
-                (Some(v), Unit::Mass { scale, .. }) => {
-                    return MemberProduction::Tonnes {
-                        tonnes: v * scale.tonnes(),
-                        source: o.provenance.source.clone(),
-                        flag: o.flag,
+        let best = rows
+            .iter()
+            .filter_map(|o| {
+                let Unit::Mass { scale, basis } = &o.unit else {
+                    return None;
+                };
+                let factor = if *basis == Basis::Content || Some(basis) == contained {
+                    None
+                } else {
+                    match (
+                        o.value,
+                        self.ds
+                            .content_factor(&o.provenance.source, &o.mineral, &o.stage, basis),
+                    ) {
+                        (Some(0.0), _) => {
+                            let zero = Conversion::ZeroOnAnyBasis {
+                                from: basis.clone(),
+                            };
+                            return Some((o, 0.0, Some(zero)));
+                        }
+                        (_, Some(f)) => Some(f),
+                        (_, None) => return None,
                     }
-                }
-                _ => {
+                };
+                let Some(v) = o.value else {
                     withheld.get_or_insert_with(|| MemberProduction::Withheld {
                         source: o.provenance.source.clone(),
                         flag: o.flag,
                     });
-                }
-            }
+                    return None;
+                };
+                let tonnes = v * scale.tonnes();
+                Some(match factor {
+                    None => (o, tonnes, None),
+                    Some(f) => (
+                        o,
+                        tonnes * f.factor,
+                        Some(Conversion::Factor {
+                            from: basis.clone(),
+                            factor: f.factor,
+                            factor_basis: f.factor_basis.clone(),
+                        }),
+                    ),
+                })
+            })
+            .min_by_key(|(o, _, converted)| {
+                let rank = match converted {
+                    None => 0,
+                    Some(Conversion::ZeroOnAnyBasis { .. }) => 1,
+                    Some(Conversion::Factor { from, .. }) => match from {
+                        Basis::Gross(_) => 2,
+                        Basis::Content | Basis::Equivalent(_) => 1,
+                    },
+                };
+                (o.evidence, rank)
+            });
+        if let Some((o, tonnes, converted)) = best {
+            return MemberProduction::Tonnes {
+                tonnes,
+                source: o.provenance.source.clone(),
+                flag: o.flag,
+                converted,
+            };
         }
         withheld.unwrap_or_else(|| MemberProduction::NotComparable {
             unit: rows[0].unit.clone(),

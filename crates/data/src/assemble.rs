@@ -123,6 +123,24 @@ pub fn build_from_dir(
             });
         }
     }
+    let content_factors = map.content_factors();
+    // A factor converts another basis into the mineral's contained basis; on the contained
+    // basis itself it would be a second, silent conversion.
+    for f in &content_factors {
+        if minerals
+            .iter()
+            .any(|m| m.id == f.mineral && m.contained_basis == f.from)
+        {
+            return Err(ImportError::Format {
+                file: crate::commodities::FILE.into(),
+                message: format!(
+                    "{} {} has a content factor on {:?}, which is already the mineral's \
+                     contained basis in data/reference/minerals.csv",
+                    f.source, f.mineral, f.from
+                ),
+            });
+        }
+    }
     let ctx = ImportContext {
         countries: &resolver,
         minerals: &minerals,
@@ -231,6 +249,7 @@ pub fn build_from_dir(
         published_nir,
         eu_crm_params,
         trade_agreements,
+        content_factors,
         ..Dataset::default()
     };
     for i in imports {

@@ -93,6 +93,7 @@ pub fn import<R: Read>(
                     unit,
                     reserves,
                     note,
+                    ..
                 }) => (mineral, stage, unit, reserves, note),
                 Some(Mapping::OutOfScope { reason }) => {
                     out.report.skip(reason);

@@ -1,7 +1,7 @@
 use crate::{
-    EuCrmParams, TradeAgreement,
-    Country, CountryCode, CountryGroup, ExportRestriction, Measure, Mineral, MineralId,
-    Observation, Provenance, PublishedNir, Source, Stage, TradeProxy, TradeTable, Year,
+    Basis, ContentFactor, Country, CountryCode, CountryGroup, EuCrmParams, ExportRestriction,
+    Measure, Mineral, MineralId, Observation, Provenance, PublishedNir, Source, SourceId, Stage,
+    TradeAgreement, TradeProxy, TradeTable, Year,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -126,6 +126,9 @@ pub struct Dataset {
     /// How each trade-proxy figure set was computed (one record per mineral, stage and
     /// year the proxy was run for), sorted by (mineral, stage, year).
     pub trade_proxies: Vec<TradeProxy>,
+    /// Factors from a source's published basis (oxide, equivalent, gross product) to
+    /// contained tonnes, sorted by (source, mineral, stage, basis); at most one per key.
+    pub content_factors: Vec<ContentFactor>,
     /// The EU's 2023 assessment parameters per material, in the file's order.
     pub eu_crm_params: Vec<EuCrmParams>,
     /// Trade agreements of groups (the EU's), sorted by (party, partner).
@@ -150,6 +153,19 @@ impl Dataset {
     }
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id.as_str() == id)
+    }
+    /// The factor that turns `source`'s figures of the mineral and stage published on
+    /// `from` into contained tonnes, if the reference table gives one.
+    pub fn content_factor(
+        &self,
+        source: &SourceId,
+        mineral: &MineralId,
+        stage: &Stage,
+        from: &Basis,
+    ) -> Option<&ContentFactor> {
+        self.content_factors.iter().find(|f| {
+            &f.source == source && &f.mineral == mineral && &f.stage == stage && &f.from == from
+        })
     }
     /// How the trade proxy of a mineral's stage was computed for a year, if it was run.
     pub fn trade_proxy(&self, mineral: &str, stage: &Stage, year: Year) -> Option<&TradeProxy> {

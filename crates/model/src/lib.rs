@@ -38,7 +38,7 @@ pub use eu_crm::{EuCrmParams, TradeAgreement};
 pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
-pub use observation::{Evidence, Measure, Observation, Stage};
+pub use observation::{ContentFactor, Evidence, Measure, Observation, Stage};
 pub use provenance::{Coverage, Provenance, Source, SourceId};
 pub use proxy::{ProxyCarrier, ProxyMeasure, TradeProxy};
 pub use published::{NirFigure, PublishedNir};

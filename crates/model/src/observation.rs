@@ -1,4 +1,4 @@
-use crate::{Area, Flag, MineralId, Provenance, Unit, Year};
+use crate::{Area, Basis, Flag, MineralId, Provenance, SourceId, Unit, Year};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
@@ -154,4 +154,25 @@ pub struct Observation {
     pub flag: Flag,
     pub evidence: Evidence,
     pub provenance: Provenance,
+}
+
+/// How one source's production figures on a basis other than contained element (an oxide
+/// or other equivalent, or the gross weight of a named product) become contained tonnes:
+/// contained t = published value × scale × `factor`. One per (source, mineral, stage,
+/// basis), from the `content_factor` and `factor_basis` columns of
+/// `data/reference/source_commodities.csv`. Observations keep their published value and
+/// unit; the analysis applies the factor where it needs contained tonnes. A basis without
+/// a defensible factor (boron minerals, REO, phosphate rock) has none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ContentFactor {
+    pub source: SourceId,
+    pub mineral: MineralId,
+    pub stage: Stage,
+    /// The basis the source publishes on; never [`Basis::Content`].
+    pub from: Basis,
+    /// Tonnes of contained element per tonne on `from` (0 < factor ≤ 1).
+    pub factor: f64,
+    /// How the factor is obtained (stoichiometry with the atomic weights, stated purity,
+    /// or a grade assumption shared with an HS carrier) and its citation.
+    pub factor_basis: String,
 }

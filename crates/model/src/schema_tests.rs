@@ -24,6 +24,7 @@ fn dataset_schema_defines_every_model_type() {
     for name in [
         "Area",
         "Basis",
+        "ContentFactor",
         "Country",
         "CountryCode",
         "CountryGroup",
@@ -361,6 +362,14 @@ fn sample() -> Dataset {
             net_exporters: 1,
             not_net_exporters: 1,
             total: 2.5,
+        }],
+        content_factors: vec![ContentFactor {
+            source: SourceId::new("wmd-2025"),
+            mineral: MineralId::try_from("lithium").unwrap(),
+            stage: Stage::Mining,
+            from: Basis::Equivalent("Li2O".into()),
+            factor: 0.4645,
+            factor_basis: "stoichiometry".into(),
         }],
     }
 }

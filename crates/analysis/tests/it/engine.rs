@@ -411,6 +411,7 @@ fn a_production_overlay_reaches_the_import_reliance() {
             tonnes: 100.0,
             source: SourceId::new(OVERLAY_SOURCE),
             flag: Flag::Derived,
+            converted: None,
         }
     );
     assert_close(b.nir.unwrap(), 0.5);

@@ -6,4 +6,5 @@ mod criticality;
 mod dependence;
 mod engine;
 mod import_profiles;
+mod production;
 mod supply;

@@ -8,7 +8,7 @@ mod tables;
 use crate::render::{self, number, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
-use derisk_analysis::IntraGroupRule;
+use derisk_analysis::{IntraGroupRule, MemberProduction};
 use derisk_model::Flag;
 use derisk_service::defaults::YearBasis;
 use derisk_service::dependence::{
@@ -204,6 +204,44 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         )),
     }
     for b in &d.balances {
+        let note = notes.mark(match &b.production.bounds {
+            Some(bo) => format!(
+                "{}; bounded: {} absent from the year's tables produce at most the {} t that {} leaves to the rest of the world",
+                b.note,
+                bo.absent
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                number(Some(bo.rest_of_world_t)),
+                bo.rest_of_world_source
+            ),
+            None => b.note.to_string(),
+        });
+        // Members whose figure was published on another basis say how it was converted.
+        let converted: Vec<String> = b
+            .production
+            .members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    &m.production,
+                    MemberProduction::Tonnes {
+                        converted: Some(_),
+                        ..
+                    }
+                )
+            })
+            .map(|m| format!("{} {}", m.country, m.production))
+            .collect();
+        let production = match b.production.tonnes {
+            None => match &b.production.bounds {
+                Some(bo) => format!("{}–{} t", number(Some(bo.low_t)), number(Some(bo.high_t))),
+                None => "unknown".to_string(),
+            },
+            Some(t) if converted.is_empty() => format!("{} t", number(Some(t))),
+            Some(t) => format!("{} t {}", number(Some(t)), notes.mark(converted.join("; "))),
+        };
         lines.push(format!(
             "NIR ({}): {} {} — imports {}, exports {}, production {}.",
             b.stage,
@@ -216,33 +254,12 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
                 ),
                 (None, None) => "unknown".to_string(),
             },
-            notes.mark(match &b.production.bounds {
-                Some(bo) => format!(
-                    "{}; bounded: {} absent from the year's tables produce at most the {} t that {} leaves to the rest of the world",
-                    b.note,
-                    bo.absent
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    number(Some(bo.rest_of_world_t)),
-                    bo.rest_of_world_source
-                ),
-                None => b.note.to_string(),
-            }),
+            note,
             b.imports_t
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
             b.exports_t
                 .map_or("unknown".into(), |t| format!("{} t", number(Some(t)))),
-            match (b.production.tonnes, &b.production.bounds) {
-                (Some(t), _) => format!("{} t", number(Some(t))),
-                (None, Some(bo)) => format!(
-                    "{}–{} t",
-                    number(Some(bo.low_t)),
-                    number(Some(bo.high_t))
-                ),
-                (None, None) => "unknown".into(),
-            }
+            production
         ));
     }
     if let Some(p) = &r.published_nir {

@@ -86,6 +86,21 @@ fn deliberate_moves(v: &mut Value) {
     set("/ind/cadmium/eu_sr", Value::Null);
     set("/ind/cadmium/eu_sr_stage", Value::Null);
     set("/ind/cadmium/geopolrisk_refining", Value::Null);
+    // Fix: production published on an oxide or gross basis becomes contained tonnes through
+    // the factors of source_commodities.csv. India's mine output of chromium (World Mining
+    // Data Cr2O3 × 0.6842, preferred to USGS's gross chromite × 0.30), titanium minerals
+    // (World Mining Data TiO2 × 0.5993) and zircon (× 0.48) was on another basis, so its
+    // mining import reliance, EU SR and GeoPolRisk were unknown; they now exist (EU SR
+    // 3.489, 3.072, 0.554).
+    for (m, sr, gprs) in [
+        ("chromium", 3.4887489326930416, 0.013446965583101557),
+        ("titanium", 3.072439612633186, 0.030969638099721863),
+        ("zirconium", 0.5539056374502154, 0.07097133009440572),
+    ] {
+        set(&format!("/ind/{m}/eu_sr"), json!(sr));
+        set(&format!("/ind/{m}/eu_sr_stage"), json!("mining"));
+        set(&format!("/ind/{m}/geopolrisk_mining"), json!(gprs));
+    }
 }
 
 /// Minerals whose trade inputs changed since e7d966b, so their figures moved by design:

@@ -308,3 +308,70 @@ fn a_bounded_nir_is_compared_at_both_ends() {
         other => panic!("{other:?}"),
     }
 }
+
+/// US production of arsenic (As2O3), bismuth (refined metal) and magnesium (primary metal)
+/// in 2024, built from the raw files: USGS prints 0 on each of those bases, which is 0
+/// contained tonnes (zero of any product contains nothing), so derisk's refining NIR exists
+/// and agrees with USGS's (arsenic 100 %, bismuth 90 %, magnesium ">50"). Before the
+/// content factors the three were unknown ("only in t As2O3").
+#[test]
+#[ignore = "needs DERISK_RAW_DATA"]
+fn real_data_us_arsenic_bismuth_magnesium_2024_nir_from_production_on_another_basis() {
+    use derisk_analysis::{Conversion, MemberProduction};
+    use derisk_model::Basis;
+    let dir = match std::env::var_os("DERISK_RAW_DATA") {
+        Some(d) if std::path::Path::new(&d).is_dir() => std::path::PathBuf::from(d),
+        other => panic!(
+            "DERISK_RAW_DATA={other:?} is not a directory: this test reads the raw public \
+             files (e.g. ../shared/data)"
+        ),
+    };
+    let ds = derisk_data::assemble::build_from_dir(&dir, &Default::default(), &mut |_| {})
+        .expect("the raw files import");
+    let service = Service::new(Engine::new(ds));
+    for (mineral, from) in [
+        ("arsenic", Basis::Equivalent("As2O3".into())),
+        ("bismuth", Basis::Gross("refined bismuth".into())),
+        ("magnesium", Basis::Gross("primary magnesium metal".into())),
+    ] {
+        let mut req = DependenceRequest::new("USA", mineral);
+        req.year = Some(2024);
+        req.stage = Some("refining".into());
+        let r = service
+            .dependence(&req)
+            .unwrap_or_else(|e| panic!("{mineral}: {e}"));
+        let b = &r.dependence.balances[0];
+        assert_eq!(b.production.tonnes, Some(0.0), "{mineral}");
+        assert_eq!(b.production.members.len(), 1);
+        match &b.production.members[0].production {
+            MemberProduction::Tonnes {
+                tonnes,
+                source,
+                converted: Some(Conversion::ZeroOnAnyBasis { from: f }),
+                ..
+            } => {
+                assert_eq!(*tonnes, 0.0, "{mineral}");
+                assert_eq!(source.as_str(), "usgs-mcs-2026", "{mineral}");
+                assert_eq!(f, &from, "{mineral}");
+            }
+            other => panic!("{mineral}: {other:?}"),
+        }
+        // Imports exceed exports: NIR = (imports − exports) / (imports − exports) = 100 %.
+        let (imports, exports) = (b.imports_t.unwrap(), b.exports_t.unwrap());
+        assert!(
+            imports > exports,
+            "{mineral}: {imports} t in, {exports} t out"
+        );
+        assert_eq!(b.nir, Some(1.0), "{mineral}");
+        let p = r.published_nir.as_ref().expect("USGS publishes the three");
+        assert_eq!(p.derisk_nir, Some(1.0), "{mineral}");
+        assert!(
+            matches!(
+                p.comparison,
+                NirComparison::Agrees { .. } | NirComparison::InsideBound
+            ),
+            "{mineral}: {:?}",
+            p.comparison
+        );
+    }
+}
