@@ -44,8 +44,8 @@ pub use concentration::{
     concentration, Band, Concentration, ConcentrationNote, Denominator, Share, Thresholds,
 };
 pub use dependence::{
-    CarrierUsed, Dependence, FocusShare, Importer, IntraGroup, IntraGroupRule, NirNote, Partner,
-    StageBalance, TradeSide,
+    CarrierUsed, Dependence, FlowTally, FocusShare, FormUsed, Importer, IntraGroup, IntraGroupRule,
+    NirNote, Partner, StageBalance, TradeSide,
 };
 pub use engine::{Engine, Query, Work};
 pub use error::{AnalysisError, Result};
