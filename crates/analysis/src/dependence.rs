@@ -8,7 +8,8 @@ use crate::production::ProductionBasis;
 use crate::production::ProductionTotal;
 use crate::transit::{transit_hubs, TransitCheck};
 use derisk_model::{
-    CountryCode, CountryGroup, HsCode, HsKey, Nomenclature, Stage, TradeFlow, Year,
+    form_of, CountryCode, CountryGroup, FlowForm, FormBand, HsCode, HsKey, Nomenclature, Stage,
+    TradeFlow, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,20 +44,98 @@ impl Importer {
     }
 }
 
-/// An HS code read for the mineral (in its nomenclature), with its contained-element factor.
+/// Flows counted together: how many, their value and their quantity (tonnes of product,
+/// over flows with one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FlowTally {
+    pub flows: usize,
+    /// Thousand current US dollars.
+    pub value_kusd: f64,
+    /// Tonnes of product (not contained), over flows with a quantity.
+    pub quantity_t: f64,
+}
+
+impl FlowTally {
+    #[inline]
+    pub(crate) fn add(&mut self, f: &TradeFlow) {
+        self.flows += 1;
+        self.value_kusd += f.value_kusd;
+        self.quantity_t += f.quantity_t.unwrap_or(0.0);
+    }
+}
+
+/// One unit-value band of a carrier (a form of its product) and the flows read for the
+/// answer that fell in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FormUsed {
+    pub band: FormBand,
+    /// Flows read for this answer (imports and exports of the importer) in the band.
+    pub read: FlowTally,
+}
+
+impl AsRef<FormBand> for FormUsed {
+    fn as_ref(&self) -> &FormBand {
+        &self.band
+    }
+}
+
+/// An HS code read for the mineral (in its nomenclature), with its contained-element factor
+/// or, when one code carries several forms, the unit-value bands that chose a factor per
+/// flow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CarrierUsed {
     pub nomenclature: Nomenclature,
     pub hs: HsCode,
     pub stage: Stage,
+    /// The carrier's single factor: applied to every flow when `forms` is empty.
     pub content_factor: f64,
     pub description: String,
+    /// The forms told apart by unit value (USD per kg of product), sorted by lower bound.
+    /// Empty: one factor for every flow. Otherwise each flow with a quantity counts at the
+    /// factor of the band holding its unit value; a band of factor 0 is another product of
+    /// the code, left out of this mineral's values and tonnes.
+    pub forms: Vec<FormUsed>,
+    /// Flows read for this answer whose unit value lies in no band: impossible for the
+    /// product, left out of values, tonnes and shares, and counted here (`derisk data
+    /// check` lists them).
+    pub impossible: FlowTally,
 }
 
 impl CarrierUsed {
     /// (nomenclature, code): what the carrier's flows are found by.
     pub fn key(&self) -> HsKey {
         HsKey::new(self.nomenclature, self.hs)
+    }
+
+    /// How one flow is read (see [`derisk_model::HsCarrier::form_of`]). Allocation-free.
+    #[inline]
+    pub fn form_of(&self, f: &TradeFlow) -> FlowForm {
+        form_of(&self.forms, self.content_factor, f.value_kusd, f.quantity_t)
+    }
+
+    /// Contained tonnes of a flow at the factor its form gives (`None` without a
+    /// quantity), or `Err(form)` for a flow left out (another product, impossible).
+    #[inline]
+    pub(crate) fn read(&self, f: &TradeFlow) -> Result<std::result::Result<Option<f64>, FlowForm>> {
+        match self.form_of(f) {
+            FlowForm::Counted { factor, .. } => contained(f, factor).map(Ok),
+            other => {
+                contained(f, 0.0)?;
+                Ok(Err(other))
+            }
+        }
+    }
+
+    /// Count a flow read for the answer in its band, or as impossible.
+    #[inline]
+    pub(crate) fn tally(&mut self, f: &TradeFlow, form: FlowForm) {
+        match form {
+            FlowForm::Counted { band: Some(i), .. } | FlowForm::OtherProduct { band: i } => {
+                self.forms[i].read.add(f)
+            }
+            FlowForm::Counted { band: None, .. } => {}
+            FlowForm::Impossible => self.impossible.add(f),
+        }
     }
 }
 
@@ -97,6 +176,12 @@ pub struct TradeSide {
     pub hhi_quantity: Option<f64>,
     pub largest_by_value: Option<CountryCode>,
     pub largest_by_quantity: Option<CountryCode>,
+    /// Flows of a banded carrier whose unit value lies in no band (impossible for the
+    /// product): in none of the figures above.
+    pub impossible_unit_value: FlowTally,
+    /// Flows in a band of factor 0 (another product of the code, not this mineral): in
+    /// none of the figures above.
+    pub other_product: FlowTally,
 }
 
 /// Trade between members of a group importer, left out of imports and exports.
@@ -241,9 +326,19 @@ pub(crate) struct SideAcc {
     flows: usize,
     without_q: usize,
     value_without_q: f64,
+    impossible: FlowTally,
+    other_product: FlowTally,
 }
 
 impl SideAcc {
+    /// Count a flow left out of the side's figures (another product, or impossible).
+    pub(crate) fn leave_out(&mut self, f: &TradeFlow, form: FlowForm) {
+        match form {
+            FlowForm::OtherProduct { .. } => self.other_product.add(f),
+            _ => self.impossible.add(f),
+        }
+    }
+
     pub(crate) fn add(&mut self, partner: CountryCode, f: &TradeFlow, contained: Option<f64>) {
         let p = self.by.entry(partner).or_insert_with(|| Partner {
             country: partner,
@@ -323,6 +418,8 @@ impl SideAcc {
             hhi_quantity: (qty > 0.0).then_some(10_000.0 * hq),
             largest_by_value,
             largest_by_quantity,
+            impossible_unit_value: self.impossible,
+            other_product: self.other_product,
         }
     }
 }
@@ -374,12 +471,30 @@ impl Query<'_> {
                     expected: "a fraction in (0, 1]".into(),
                 });
             }
+            if let Some(b) = c.forms.iter().find(|b| {
+                !(b.content_factor.is_finite() && (0.0..=1.0).contains(&b.content_factor))
+            }) {
+                return Err(AnalysisError::InvalidValue {
+                    what: format!("content factor of {mineral} HS {} form {}", c.hs, b.form),
+                    value: b.content_factor,
+                    expected: "a fraction in [0, 1]".into(),
+                });
+            }
             v.push(CarrierUsed {
                 nomenclature: c.nomenclature,
                 hs: c.hs,
                 stage: c.stage.clone(),
                 content_factor: c.content_factor,
                 description: c.description.clone(),
+                forms: c
+                    .forms
+                    .iter()
+                    .map(|b| FormUsed {
+                        band: b.clone(),
+                        read: FlowTally::default(),
+                    })
+                    .collect(),
+                impossible: FlowTally::default(),
             });
         }
         if v.is_empty() {
@@ -400,7 +515,12 @@ impl Query<'_> {
     /// importer among the members and the exporter outside them: trade between members of a
     /// group is excluded and counted in `intra_group`. Supplier shares are by value
     /// (`value_kusd`) and by contained quantity (`Σ quantity_t × content_factor`; flows
-    /// without a quantity are left out of the quantity shares and counted). Import HHI =
+    /// without a quantity are left out of the quantity shares and counted). Where a carrier
+    /// has unit-value bands ([`CarrierUsed::forms`]), the factor is the one of the band
+    /// holding the flow's unit value (`value_kusd / quantity_t`, USD per kg); a flow in a
+    /// band of factor 0 (another product) or in no band (impossible for the product) is
+    /// left out of values, tonnes and shares and counted (`imports.other_product`,
+    /// `imports.impossible_unit_value`, and per carrier). Import HHI =
     /// `10,000 · Σ s_i²` on both share bases. Exports (members → non-members) likewise.
     ///
     /// Net import reliance per stage (USGS Mineral Commodity Summaries definition, in
@@ -439,7 +559,7 @@ impl Query<'_> {
         if importer.members.is_empty() {
             return Err(AnalysisError::InvalidImporter(importer.label.clone()));
         }
-        let carriers = self.carriers(mineral, stage)?;
+        let mut carriers = self.carriers(mineral, stage)?;
         if !self.trade().has_year(year) {
             return Err(AnalysisError::NoTradeForYear(year.get()));
         }
@@ -450,7 +570,7 @@ impl Query<'_> {
         let mut by_stage: BTreeMap<Stage, StageAcc> = BTreeMap::new();
         // Only the members' own flows are read: imports by importer, exports by exporter.
         let overlay = self.overlay();
-        for c in &carriers {
+        for c in carriers.iter_mut() {
             let bal = by_stage.entry(c.stage.clone()).or_default();
             if self.trade().flows(year, c.key()).is_empty() {
                 bal.no_rows.push(c.key());
@@ -460,7 +580,17 @@ impl Query<'_> {
             for &m in &importer.members {
                 for f in self.trade().imports_of(year, c.key(), m) {
                     let f = &overlay.flow(mineral, c, f);
-                    let q = contained(f, c.content_factor)?;
+                    let form = c.form_of(f);
+                    c.tally(f, form);
+                    let q = match c.read(f)? {
+                        Ok(q) => q,
+                        Err(form) => {
+                            if !importer.contains(f.exporter) {
+                                imports.leave_out(f, form);
+                            }
+                            continue;
+                        }
+                    };
                     if importer.contains(f.exporter) {
                         intra.0 += 1;
                         intra.1 += f.value_kusd;
@@ -477,9 +607,20 @@ impl Query<'_> {
                 }
                 for f in self.trade().exports_of(year, c.key(), m) {
                     let f = &overlay.flow(mineral, c, f);
-                    let q = contained(f, c.content_factor)?;
                     // Flows to other members were counted once, as intra-group, above.
-                    if !importer.contains(f.importer) {
+                    if importer.contains(f.importer) {
+                        continue;
+                    }
+                    let form = c.form_of(f);
+                    c.tally(f, form);
+                    let q = match c.read(f)? {
+                        Ok(q) => q,
+                        Err(form) => {
+                            exports.leave_out(f, form);
+                            continue;
+                        }
+                    };
+                    {
                         exports.add(f.importer, f, q);
                         bal.exports_t += q.unwrap_or(0.0);
                         seen[1].0 += 1;

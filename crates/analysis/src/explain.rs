@@ -4,7 +4,7 @@
 use crate::brief::{BriefGap, GapReason, IndicatorGap, Risk, RiskFact};
 use crate::concentration::ConcentrationNote;
 use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, TradeFactorBasis};
-use crate::dependence::{IntraGroupRule, NirNote};
+use crate::dependence::{CarrierUsed, FlowTally, FormUsed, IntraGroupRule, NirNote};
 use crate::production::{Conversion, MemberProduction, ProductionBasis};
 use crate::proxy::{ProxyLimit, ProxyNote};
 use derisk_model::{Basis, Evidence, MeasureType, ProxyMeasure, SourceId};
@@ -268,6 +268,55 @@ impl fmt::Display for NirNote {
                 join(carriers, ", ")
             ),
         }
+    }
+}
+
+/// `×0.3`, or the unit-value rule of a carrier with forms: each band with its factor and
+/// the flows read in it, then the flows left out as impossible.
+impl fmt::Display for CarrierUsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.forms.is_empty() {
+            return write!(f, "×{}", self.content_factor);
+        }
+        write!(f, "factor by unit value: {}", join(&self.forms, "; "))?;
+        if self.impossible.flows > 0 {
+            write!(
+                f,
+                "; {} at a unit value in no band, impossible for the product (left out)",
+                self.impossible
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `unwrought cobalt metal and powders, USD 22–250/kg ×1 (3 flows)`; a band of factor 0
+/// says its flows are another product, left out.
+impl fmt::Display for FormUsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = &self.band;
+        write!(
+            f,
+            "{}, USD {}–{}/kg ",
+            b.form, b.lower_usd_per_kg, b.upper_usd_per_kg
+        )?;
+        if b.content_factor > 0.0 {
+            write!(f, "×{}", b.content_factor)?;
+        } else {
+            f.write_str("not this mineral, left out")?;
+        }
+        write!(f, " ({} flows)", self.read.flows)
+    }
+}
+
+/// `12 flows (kUSD 3.5, 400 t of product)`.
+impl fmt::Display for FlowTally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} flows (kUSD {:.1}, {:.1} t of product)",
+            self.flows, self.value_kusd, self.quantity_t
+        )
     }
 }
 

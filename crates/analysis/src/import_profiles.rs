@@ -2,7 +2,7 @@
 //! [`Query::dependence`] computed in a single pass over the year's flows, for maps and
 //! rankings of all countries (and groups) rather than one importer at a time.
 
-use crate::dependence::{contained, Importer, IntraGroup, IntraGroupRule, SideAcc, TradeSide};
+use crate::dependence::{Importer, IntraGroup, IntraGroupRule, SideAcc, TradeSide};
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use derisk_model::{CountryCode, Stage, Year};
@@ -71,11 +71,11 @@ impl Query<'_> {
                 vec![BTreeMap::new(); groups.len()];
             for (k, f) in flows.iter().enumerate() {
                 let f = &overlay.flow(mineral, c, f);
-                let q = contained(f, c.content_factor)?;
-                countries
-                    .entry(f.importer)
-                    .or_default()
-                    .add(f.exporter, f, q);
+                let acc = countries.entry(f.importer).or_default();
+                match c.read(f)? {
+                    Ok(q) => acc.add(f.exporter, f, q),
+                    Err(form) => acc.leave_out(f, form),
+                }
                 if let Some(gs) = member_of.get(&f.importer) {
                     for &g in gs {
                         per_group[g].entry(f.importer).or_default().push(k);
@@ -87,11 +87,17 @@ impl Query<'_> {
                 for ks in by_member.values() {
                     for &k in ks {
                         let f = &overlay.flow(mineral, c, &flows[k]);
-                        if groups[g].contains(f.exporter) {
-                            *intra_n += 1;
-                            *intra_v += f.value_kusd;
-                        } else {
-                            acc.add(f.exporter, f, contained(f, c.content_factor)?);
+                        match c.read(f)? {
+                            Err(form) => {
+                                if !groups[g].contains(f.exporter) {
+                                    acc.leave_out(f, form);
+                                }
+                            }
+                            Ok(_) if groups[g].contains(f.exporter) => {
+                                *intra_n += 1;
+                                *intra_v += f.value_kusd;
+                            }
+                            Ok(q) => acc.add(f.exporter, f, q),
                         }
                     }
                 }

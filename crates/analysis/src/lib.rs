@@ -44,8 +44,8 @@ pub use concentration::{
     concentration, Band, Concentration, ConcentrationNote, Denominator, Share, Thresholds,
 };
 pub use dependence::{
-    nir_range, CarrierUsed, Dependence, FocusShare, Importer, IntraGroup, IntraGroupRule, NirNote,
-    NirRange, Partner, StageBalance, TradeSide,
+    nir_range, CarrierUsed, Dependence, FlowTally, FocusShare, FormUsed, Importer, IntraGroup,
+    IntraGroupRule, NirNote, NirRange, Partner, StageBalance, TradeSide,
 };
 pub use engine::{Engine, Query, Work};
 pub use error::{AnalysisError, Result};
@@ -56,8 +56,8 @@ pub use governance::{
 pub use import_profiles::ImportProfile;
 pub use overlay::{Overlay, OverlayRule, ProductionChange};
 pub use production::{
-    Conversion, MemberFigure, MemberProduction, ProductionBasis, ProductionBounds,
-    ProductionIndex, ProductionTotal, OVERLAY_SOURCE,
+    Conversion, MemberFigure, MemberProduction, ProductionBasis, ProductionBounds, ProductionIndex,
+    ProductionTotal, OVERLAY_SOURCE,
 };
 pub use proxy::{proxy_note, ProxyLimit, ProxyNote};
 pub use supply::{

@@ -68,12 +68,19 @@ pub(crate) fn transit_hubs(
     let overlay = ix.overlay();
     for &s in &suppliers {
         for c in carriers {
-            let (exp, imp) = if overlay.touches_trade() {
+            // Contained tonnes per flow: from the flows themselves when an overlay changes
+            // trade or the carrier's factor depends on each flow's unit value (its forms).
+            let (exp, imp) = if overlay.touches_trade() || !c.forms.is_empty() {
                 let q = |f: &derisk_model::TradeFlow| {
-                    overlay
-                        .flow(mineral, c, f)
-                        .quantity_t
-                        .filter(|q| q.is_finite() && *q >= 0.0)
+                    let f = overlay.flow(mineral, c, f);
+                    let q = f.quantity_t.filter(|q| q.is_finite() && *q >= 0.0)?;
+                    // Product tonnes for a single-factor carrier (the factor is applied to
+                    // the sum, as on the indexed path); contained tonnes per flow otherwise.
+                    match c.form_of(&f) {
+                        _ if c.forms.is_empty() => Some(q),
+                        derisk_model::FlowForm::Counted { factor, .. } => Some(q * factor),
+                        _ => Some(0.0),
+                    }
                 };
                 let exp = ix.trade().exports_of(year, c.key(), s).iter().filter_map(q);
                 let imp = ix.trade().imports_of(year, c.key(), s).filter_map(q);
@@ -82,16 +89,23 @@ pub(crate) fn transit_hubs(
                 if n + m == 0 {
                     continue;
                 }
-                (exp, imp)
+                if c.forms.is_empty() {
+                    (exp * c.content_factor, imp * c.content_factor)
+                } else {
+                    (exp, imp)
+                }
             } else {
                 match ix.trade().country_total(year, c.key(), s) {
-                    Some(t) => (t.exports_t, t.imports_t),
+                    Some(t) => (
+                        t.exports_t * c.content_factor,
+                        t.imports_t * c.content_factor,
+                    ),
                     None => continue,
                 }
             };
             let e = totals.entry((s, &c.stage)).or_default();
-            e.0 += exp * c.content_factor;
-            e.1 += imp * c.content_factor;
+            e.0 += exp;
+            e.1 += imp;
         }
     }
     let mut check = TransitCheck::default();

@@ -236,7 +236,8 @@ pub fn build_from_dir(
 
     step("EU 2023 criticality-assessment parameters");
     let eu_materials = crate::eu_crm::materials(&ctx)?;
-    let eu_crm_params = crate::eu_crm::import_path(&dir.join(crate::eu_crm::RAW_PATH), &eu_materials)?;
+    let eu_crm_params =
+        crate::eu_crm::import_path(&dir.join(crate::eu_crm::RAW_PATH), &eu_materials)?;
 
     let mut ds = Dataset {
         sources,

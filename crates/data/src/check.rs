@@ -2,7 +2,10 @@
 //! such as country sums that disagree with the published world total. Pure: takes a
 //! [`Dataset`], returns a report.
 
-use derisk_model::{Area, Dataset, Evidence, Flag, Measure, Observation, Stage};
+use derisk_model::{
+    form_of, unit_value_usd_per_kg, Area, CountryCode, Dataset, Evidence, Flag, FlowForm, Measure,
+    MineralId, Nomenclature, Observation, Stage, Year,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -41,6 +44,43 @@ pub struct CheckReport {
     pub coverage: Vec<Coverage>,
     /// Problems in words; empty when everything checks out.
     pub problems: Vec<String>,
+    /// Flows of a carrier with unit-value bands whose unit value lies in no band: impossible
+    /// for the product, so every analysis leaves them out of values and tonnes. Sorted by
+    /// (nomenclature, code, year, exporter, importer).
+    pub impossible_flows: Vec<ImpossibleFlow>,
+}
+
+/// One band of a carrier, as a flow failing it is checked against: its line in
+/// `data/reference/unit_value_bands.csv` and its bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BandBounds {
+    pub line: Option<u32>,
+    pub form: String,
+    /// USD per kg of product, lower bound included, upper excluded.
+    pub lower_usd_per_kg: f64,
+    pub upper_usd_per_kg: f64,
+}
+
+/// A flow whose unit value is impossible for its carrier's product (in none of its bands).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ImpossibleFlow {
+    pub mineral: MineralId,
+    pub nomenclature: Nomenclature,
+    /// HS code, six digits.
+    pub hs: String,
+    pub year: Year,
+    pub exporter: CountryCode,
+    pub importer: CountryCode,
+    /// Thousand current US dollars.
+    pub value_kusd: f64,
+    /// Tonnes of product.
+    pub quantity_t: f64,
+    /// `value_kusd / quantity_t`, USD per kg of product (infinite for a zero quantity with a
+    /// value, serialised as `null`).
+    pub unit_value_usd_per_kg: Option<f64>,
+    /// The carrier's bands the unit value falls outside of: the lines of the band table it
+    /// fails.
+    pub bands: Vec<BandBounds>,
 }
 
 /// Check a dataset.
@@ -84,7 +124,58 @@ pub fn check(ds: &Dataset) -> CheckReport {
         evidence,
         coverage,
         problems,
+        impossible_flows: impossible_flows(ds),
     }
+}
+
+/// Every flow of a banded carrier whose unit value lies in no band (see
+/// [`derisk_model::HsCarrier::form_of`]).
+pub fn impossible_flows(ds: &Dataset) -> Vec<ImpossibleFlow> {
+    let mut out = Vec::new();
+    for m in &ds.minerals {
+        for c in m.hs.iter().filter(|c| !c.forms.is_empty()) {
+            let bands: Vec<BandBounds> = c
+                .forms
+                .iter()
+                .map(|b| BandBounds {
+                    line: b.line,
+                    form: b.form.clone(),
+                    lower_usd_per_kg: b.lower_usd_per_kg,
+                    upper_usd_per_kg: b.upper_usd_per_kg,
+                })
+                .collect();
+            for f in ds.trade.flows.iter().filter(|f| f.key() == c.key()) {
+                let form = form_of(&c.forms, c.content_factor, f.value_kusd, f.quantity_t);
+                if form != FlowForm::Impossible {
+                    continue;
+                }
+                let Some(q) = f.quantity_t else { continue };
+                out.push(ImpossibleFlow {
+                    mineral: m.id.clone(),
+                    nomenclature: f.nomenclature,
+                    hs: f.hs.to_string(),
+                    year: f.year,
+                    exporter: f.exporter,
+                    importer: f.importer,
+                    value_kusd: f.value_kusd,
+                    quantity_t: q,
+                    unit_value_usd_per_kg: unit_value_usd_per_kg(f.value_kusd, f.quantity_t)
+                        .filter(|u| u.is_finite()),
+                    bands: bands.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.nomenclature, &a.hs, a.year, a.exporter, a.importer).cmp(&(
+            b.nomenclature,
+            &b.hs,
+            b.year,
+            b.exporter,
+            b.importer,
+        ))
+    });
+    out
 }
 
 type TableKey = (String, Stage, u16, String, Evidence, String);

@@ -47,12 +47,14 @@ pub fn materials_from_reader<R: Read>(
         let mut minerals = Vec::new();
         for m in list(row, "minerals", true)? {
             if !ctx.knows_mineral(m) {
-                return Err(row.error("minerals", "minerals of data/reference/minerals.csv, ;-separated"));
+                return Err(row.error(
+                    "minerals",
+                    "minerals of data/reference/minerals.csv, ;-separated",
+                ));
             }
             seen_mineral.check(row, format!("mineral {m}"))?;
-            minerals.push(
-                MineralId::try_from(m).map_err(|_| row.error("minerals", "mineral slugs"))?,
-            );
+            minerals
+                .push(MineralId::try_from(m).map_err(|_| row.error("minerals", "mineral slugs"))?);
         }
         let note = Some(row.get("note").to_string()).filter(|n| !n.is_empty());
         if minerals.is_empty() && note.is_none() {
@@ -65,10 +67,7 @@ pub fn materials_from_reader<R: Read>(
 }
 
 /// Import from a path.
-pub fn import_path(
-    path: &Path,
-    map: &BTreeMap<String, MaterialMap>,
-) -> Result<Vec<EuCrmParams>> {
+pub fn import_path(path: &Path, map: &BTreeMap<String, MaterialMap>) -> Result<Vec<EuCrmParams>> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| ImportError::io(&file, e))?;
     import(&file, std::io::BufReader::new(f), map)

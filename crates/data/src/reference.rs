@@ -32,11 +32,12 @@ pub const MINERALS_FILE: &str = "data/reference/minerals.csv";
 pub const MINERALS_CSV: &str = include_str!("../../../data/reference/minerals.csv");
 pub const HS_CARRIERS_FILE: &str = "data/reference/hs_carriers.csv";
 pub const HS_CARRIERS_CSV: &str = include_str!("../../../data/reference/hs_carriers.csv");
+pub const UNIT_VALUE_BANDS_FILE: &str = "data/reference/unit_value_bands.csv";
+pub const UNIT_VALUE_BANDS_CSV: &str = include_str!("../../../data/reference/unit_value_bands.csv");
 pub const RESTRICTIONS_FILE: &str = "data/reference/export_restrictions.csv";
 pub const RESTRICTIONS_CSV: &str = include_str!("../../../data/reference/export_restrictions.csv");
 pub const TRADE_AGREEMENTS_FILE: &str = "data/reference/trade_agreements.csv";
-pub const TRADE_AGREEMENTS_CSV: &str =
-    include_str!("../../../data/reference/trade_agreements.csv");
+pub const TRADE_AGREEMENTS_CSV: &str = include_str!("../../../data/reference/trade_agreements.csv");
 pub const GROUPS_FILE: &str = "data/reference/groups.csv";
 pub const GROUPS_CSV: &str = include_str!("../../../data/reference/groups.csv");
 pub const GROUP_MEMBERS_FILE: &str = "data/reference/group_members.csv";
@@ -46,16 +47,39 @@ pub const SOURCE_COMMODITIES_CSV: &str =
     include_str!("../../../data/reference/source_commodities.csv");
 
 /// The mineral catalogue with its HS carriers, from the embedded `minerals.csv` and
-/// `hs_carriers.csv`. Sorted by id; each mineral's `stages` are the stages of its carriers
+/// `hs_carriers.csv`, with the unit-value bands of `unit_value_bands.csv` attached to their
+/// carriers. Sorted by id; each mineral's `stages` are the stages of its carriers
 /// (the assembler adds stages seen in observations) and `eol_rir` is `None` (see
 /// [`eol_rir_from_commodity_map`]).
 pub fn minerals() -> Result<Vec<Mineral>> {
-    minerals_from_readers(
+    let mut m = minerals_from_readers(
         MINERALS_FILE,
         MINERALS_CSV.as_bytes(),
         HS_CARRIERS_FILE,
         HS_CARRIERS_CSV.as_bytes(),
-    )
+    )?;
+    unit_value_bands_from_reader(
+        UNIT_VALUE_BANDS_FILE,
+        UNIT_VALUE_BANDS_CSV.as_bytes(),
+        &mut m,
+    )?;
+    Ok(m)
+}
+
+/// Attach the unit-value bands read from `input` (`unit_value_bands.csv` layout:
+/// `mineral,nomenclature,hs,form,lower_usd_per_kg,upper_usd_per_kg,content_factor,basis`)
+/// to the carriers of `minerals` ([`HsCarrier::forms`](derisk_model::HsCarrier::forms),
+/// sorted by lower bound). Every error names file, line, field, value and what was
+/// expected: a mineral not in `minerals`, a code that is not one of the mineral's carriers,
+/// a non-numeric or negative bound, an upper bound not above the lower, a factor outside
+/// [0, 1], an empty form or basis, a form repeated for a code, a band overlapping another
+/// band of its code.
+pub fn unit_value_bands_from_reader<R: Read>(
+    file: &str,
+    input: R,
+    minerals: &mut [Mineral],
+) -> Result<()> {
+    minerals::attach_bands(file, input, minerals, HS_CARRIERS_FILE)
 }
 
 /// [`minerals`] from any two readers, each labelled for error messages. Rejects unknown

@@ -8,9 +8,9 @@
 
 use crate::Imported;
 use derisk_model::{
-    Area, CountryCode, Evidence, Flag, HsKey, ImportReport, Measure, Mineral, Observation,
-    Provenance, ProxyCarrier, ProxyMeasure, SourceId, Stage, TradeFlow, TradeProxy, TradeTable,
-    Unit, Year,
+    form_of, Area, CountryCode, Evidence, Flag, FlowForm, FormBand, HsKey, ImportReport, Measure,
+    Mineral, Observation, Provenance, ProxyCarrier, ProxyMeasure, SourceId, Stage, TradeFlow,
+    TradeProxy, TradeTable, Unit, Year,
 };
 use std::collections::BTreeMap;
 
@@ -174,9 +174,12 @@ pub fn infer_refining_shares(trade: &TradeTable, minerals: &[Mineral], year: Yea
 /// Net exports per country of one mineral's carriers in one year, with the record of how
 /// they were obtained. Countries are those of the used flows; amounts are in the record's
 /// measure.
+/// A carrier's single content factor and its unit-value bands (empty: the factor applies).
+type Factor<'m> = (f64, &'m [FormBand]);
+
 fn net_exports(
     mineral: &Mineral,
-    factors: &BTreeMap<HsKey, f64>,
+    factors: &BTreeMap<HsKey, Factor<'_>>,
     by_hs: &BTreeMap<HsKey, Vec<&TradeFlow>>,
     year: Year,
 ) -> (TradeProxy, BTreeMap<CountryCode, f64>) {
@@ -192,7 +195,7 @@ fn net_exports(
     };
     let mut net: BTreeMap<CountryCode, f64> = BTreeMap::new();
     let mut carriers = Vec::with_capacity(factors.len());
-    for (&hs, &factor) in factors {
+    for (&hs, &(factor, forms)) in factors {
         let flows = flows_of(&hs);
         let median = median_unit_value(flows);
         let mut c = ProxyCarrier {
@@ -213,7 +216,16 @@ fn net_exports(
                         c.implausible_unit_value += 1;
                         continue;
                     }
-                    q * factor
+                    // A banded carrier: the factor of the band holding the unit value; a
+                    // flow of another product or in no band is left out like one far from
+                    // the median.
+                    match form_of(forms, factor, f.value_kusd, Some(q)) {
+                        FlowForm::Counted { factor, .. } => q * factor,
+                        _ => {
+                            c.implausible_unit_value += 1;
+                            continue;
+                        }
+                    }
                 }
                 None => continue,
             };
@@ -284,7 +296,10 @@ fn plausible(value_kusd: f64, quantity_t: f64, median: Option<f64>) -> bool {
 
 /// The refining carriers of a mineral with their content factors, or `None` when it has
 /// none. A carrier with an impossible factor or a repeated HS code is left out with a note.
-fn refining_factors(mineral: &Mineral, report: &mut ImportReport) -> Option<BTreeMap<HsKey, f64>> {
+fn refining_factors<'m>(
+    mineral: &'m Mineral,
+    report: &mut ImportReport,
+) -> Option<BTreeMap<HsKey, Factor<'m>>> {
     let mut factors = BTreeMap::new();
     for c in mineral.hs.iter().filter(|c| c.stage == Stage::Refining) {
         let f = c.content_factor;
@@ -296,7 +311,7 @@ fn refining_factors(mineral: &Mineral, report: &mut ImportReport) -> Option<BTre
             ));
             continue;
         }
-        if factors.insert(c.key(), f).is_some() {
+        if factors.insert(c.key(), (f, c.forms.as_slice())).is_some() {
             report.notes.push(format!(
                 "{}: {} listed twice as a refining carrier: last factor used",
                 mineral.id,

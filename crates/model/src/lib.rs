@@ -37,7 +37,10 @@ pub use error::ModelError;
 pub use eu_crm::{EuCrmParams, TradeAgreement};
 pub use events::{ExportRestriction, MeasureType};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
-pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
+pub use mineral::{
+    form_of, unit_value_usd_per_kg, FlowForm, FormBand, HsCarrier, HsCode, HsKey, Mineral,
+    MineralForm, MineralId, Nomenclature,
+};
 pub use observation::{ContentFactor, Evidence, Measure, Observation, Stage};
 pub use provenance::{Coverage, Provenance, Source, SourceId};
 pub use proxy::{ProxyCarrier, ProxyMeasure, TradeProxy};

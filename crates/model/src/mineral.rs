@@ -259,6 +259,101 @@ pub struct HsCarrier {
     /// How the factor is obtained (stoichiometry, typical grade) and its citation; where
     /// one code carries two minerals or several forms, which and how the factor treats them.
     pub factor_basis: String,
+    /// The forms of the product told apart by unit value, sorted by lower bound, never
+    /// overlapping (`data/reference/unit_value_bands.csv`). Empty: every flow counts at
+    /// `content_factor`. Otherwise a flow with a quantity counts at the factor of the band
+    /// holding its unit value, and a flow in no band is impossible for the product (see
+    /// [`HsCarrier::form_of`]).
+    pub forms: Vec<FormBand>,
+}
+
+/// One form of a carrier's product, told apart from the others by unit value (USD per kg
+/// of product, `value_kusd / quantity_t`): flows whose unit value lies in
+/// `[lower_usd_per_kg, upper_usd_per_kg)` count at `content_factor`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FormBand {
+    /// The form, e.g. "unwrought cobalt metal and powders".
+    pub form: String,
+    /// Lowest unit value of the band, USD per kg of product (inclusive).
+    pub lower_usd_per_kg: f64,
+    /// Upper end of the band, USD per kg of product (exclusive).
+    pub upper_usd_per_kg: f64,
+    /// Mass fraction of the mineral in a tonne of this form (0 ≤ f ≤ 1); 0 means the
+    /// form is another product of the same code, not this mineral (boron under HS 1992
+    /// 280450 for tellurium): its flows are left out of the mineral's trade and counted.
+    pub content_factor: f64,
+    /// Why this band and factor: the price series it rests on, with its citation.
+    pub basis: String,
+    /// Line of `data/reference/unit_value_bands.csv` the band was read from, if it was.
+    pub line: Option<u32>,
+}
+
+impl FormBand {
+    /// Whether a unit value (USD per kg of product) lies in the band.
+    #[inline]
+    pub fn holds(&self, usd_per_kg: f64) -> bool {
+        self.lower_usd_per_kg <= usd_per_kg && usd_per_kg < self.upper_usd_per_kg
+    }
+}
+
+/// How one flow of a carrier is read, by its unit value (see [`HsCarrier::form_of`]).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum FlowForm {
+    /// Counted at this content factor; `band` is the index of the band in
+    /// [`HsCarrier::forms`] that chose it (`None`: the carrier's single factor, or a flow
+    /// without a quantity, whose unit value is unknown).
+    Counted { factor: f64, band: Option<usize> },
+    /// In a band whose factor is 0: another product of the code, not this mineral.
+    OtherProduct { band: usize },
+    /// In no band of a banded carrier: impossible for the product, left out and counted.
+    Impossible,
+}
+
+/// The unit value of a flow, USD per kg of product (thousand USD per tonne); `None`
+/// without a quantity. A zero quantity with a positive value gives infinity (in no band).
+#[inline]
+pub fn unit_value_usd_per_kg(value_kusd: f64, quantity_t: Option<f64>) -> Option<f64> {
+    let q = quantity_t?;
+    if q > 0.0 {
+        Some(value_kusd / q)
+    } else if value_kusd > 0.0 {
+        Some(f64::INFINITY)
+    } else {
+        None
+    }
+}
+
+impl AsRef<FormBand> for FormBand {
+    fn as_ref(&self) -> &FormBand {
+        self
+    }
+}
+
+/// [`HsCarrier::form_of`] over any band slice: the rule in one place, for carriers held
+/// elsewhere (the engine's `CarrierUsed`).
+#[inline]
+pub fn form_of<B: AsRef<FormBand>>(
+    forms: &[B],
+    factor: f64,
+    value_kusd: f64,
+    quantity_t: Option<f64>,
+) -> FlowForm {
+    if forms.is_empty() {
+        return FlowForm::Counted { factor, band: None };
+    }
+    let Some(uv) = unit_value_usd_per_kg(value_kusd, quantity_t) else {
+        // Without a quantity (or an empty flow) no unit value can be judged: the flow
+        // keeps its value and has no tonnes, whatever the factor.
+        return FlowForm::Counted { factor, band: None };
+    };
+    match forms.iter().position(|b| b.as_ref().holds(uv)) {
+        Some(i) if forms[i].as_ref().content_factor > 0.0 => FlowForm::Counted {
+            factor: forms[i].as_ref().content_factor,
+            band: Some(i),
+        },
+        Some(i) => FlowForm::OtherProduct { band: i },
+        None => FlowForm::Impossible,
+    }
 }
 
 impl HsCarrier {
@@ -275,6 +370,16 @@ impl HsCarrier {
     /// (nomenclature, code): what trade flows of this carrier are found by.
     pub fn key(&self) -> HsKey {
         HsKey::new(self.nomenclature, self.hs)
+    }
+
+    /// How a flow of this carrier is read: at the factor of the band holding its unit value
+    /// (`value_kusd / quantity_t`, USD per kg), as another product (a band of factor 0), or
+    /// impossible (in no band). A carrier without bands counts every flow at
+    /// `content_factor`; a flow without a quantity has no unit value and is counted (its
+    /// tonnes are unknown anyway). Allocation-free: a scan over a few bands.
+    #[inline]
+    pub fn form_of(&self, value_kusd: f64, quantity_t: Option<f64>) -> FlowForm {
+        form_of(&self.forms, self.content_factor, value_kusd, quantity_t)
     }
 
     /// Whether `stage` is one of [`HsCarrier::STAGES`].

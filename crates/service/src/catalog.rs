@@ -5,8 +5,8 @@ use crate::resolve::{groups, GroupsResponse};
 use crate::tabular::Tabular;
 use crate::Service;
 use derisk_model::{
-    Basis, Coverage, HsCarrier, HsCode, HsKey, ImportReport, MembershipStatus, MineralForm,
-    Nomenclature, Stage, Year,
+    Basis, Coverage, FormBand, HsCarrier, HsCode, HsKey, ImportReport, MembershipStatus,
+    MineralForm, Nomenclature, Stage, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -56,6 +56,9 @@ pub struct CarrierInfo {
     pub content_factor: f64,
     /// How the factor is obtained, with its citation.
     pub factor_basis: String,
+    /// Forms of the product told apart by unit value, each with its own factor (empty: one
+    /// factor for every flow); a flow in no band is impossible for the product and left out.
+    pub forms: Vec<FormBand>,
     /// Trade flows held under the carrier, all years.
     pub flows: usize,
     /// Years with flows, ascending; empty when the loaded trade has none (its trade is then
@@ -175,6 +178,7 @@ impl Service {
                 stage: c.stage.clone(),
                 content_factor: c.content_factor,
                 factor_basis: c.factor_basis.clone(),
+                forms: c.forms.clone(),
                 flows: groups.iter().map(|g| g.1).sum(),
                 years: groups.iter().map(|g| g.0).collect(),
                 value_only_years: groups.iter().filter(|g| g.2 == 0).map(|g| g.0).collect(),

@@ -88,6 +88,7 @@ pub fn dataset(shape: Shape) -> Dataset {
                 stage: stage.clone(),
                 content_factor: *f,
                 factor_basis: "synthetic".into(),
+                forms: Vec::new(),
             })
             .collect();
         for &year in &years {

@@ -5,6 +5,7 @@ mod concentration;
 mod criticality;
 mod dependence;
 mod engine;
+mod forms;
 mod import_profiles;
 mod production;
 mod supply;

@@ -224,6 +224,59 @@ fn check_table(out: &mut dyn Write, r: &DataCheckResponse) -> Result<()> {
         ]);
     }
     writeln!(out, "{t}")?;
+    if !c.impossible_flows.is_empty() {
+        paragraph(
+            out,
+            &format!(
+                "Flows at a unit value impossible for the product ({}), left out of every \
+                 trade figure (bands: data/reference/unit_value_bands.csv)",
+                c.impossible_flows.len()
+            ),
+        )?;
+        let mut t = render::table(
+            [
+                "mineral",
+                "code",
+                "year",
+                "exporter",
+                "importer",
+                "kUSD",
+                "t",
+                "USD/kg",
+                "bands failed (line: USD/kg)",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        for f in &c.impossible_flows {
+            let bands: Vec<String> = f
+                .bands
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}: {}–{}",
+                        b.line.map(|l| l.to_string()).unwrap_or_default(),
+                        b.lower_usd_per_kg,
+                        b.upper_usd_per_kg
+                    )
+                })
+                .collect();
+            t.add_row(vec![
+                f.mineral.to_string(),
+                format!("{} {}", f.nomenclature.code(), f.hs),
+                f.year.to_string(),
+                f.exporter.to_string(),
+                f.importer.to_string(),
+                format!("{:.3}", f.value_kusd),
+                format!("{:.3}", f.quantity_t),
+                f.unit_value_usd_per_kg
+                    .map(|u| format!("{u:.3}"))
+                    .unwrap_or_else(|| "∞ (zero t)".into()),
+                bands.join(", "),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
     let mut lines = vec![
         format!(
             "{} figures, {} trade flows, {} governance records.",

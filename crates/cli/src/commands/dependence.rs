@@ -338,8 +338,8 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
         .iter()
         .map(|c| {
             format!(
-                "{} {} {} ×{} ({})",
-                c.nomenclature, c.hs, c.description, c.content_factor, c.stage
+                "{} {} {} {} ({})",
+                c.nomenclature, c.hs, c.description, c, c.stage
             )
         })
         .collect();

@@ -124,6 +124,11 @@ const CHANGED_BY_NEW_CARRIERS: [&str; 13] = [
     "zinc",
 ];
 
+/// Minerals with a carrier read by unit value (`data/reference/unit_value_bands.csv`):
+/// the factor is chosen per flow and flows at impossible unit values are left out, so
+/// their figures moved by design (copper and nickel are listed above).
+const CHANGED_BY_FORMS: [&str; 5] = ["beryllium", "cobalt", "lithium", "tellurium", "vanadium"];
+
 /// Equal within 1e-12, both absent, or a failure naming what differs.
 fn same(what: &str, old: &Value, new: Option<f64>) {
     match (old.as_f64(), new) {
@@ -188,7 +193,8 @@ fn every_mineral_for_india_equals_the_previous_release() {
     assert_eq!(r.minerals.len(), old.len());
     for m in &r.minerals {
         let id = &m.mineral.id;
-        if CHANGED_BY_NEW_CARRIERS.contains(&id.as_str()) {
+        if CHANGED_BY_NEW_CARRIERS.contains(&id.as_str()) || CHANGED_BY_FORMS.contains(&id.as_str())
+        {
             continue;
         }
         let o = &old[id.as_str()];

@@ -3,7 +3,9 @@
 use super::fields::{slug, Seen, SLUG};
 use crate::error::{ImportError, Result};
 use crate::table::CsvTable;
-use derisk_model::{Basis, HsCarrier, Mineral, MineralForm, MineralId, Nomenclature, Stage};
+use derisk_model::{
+    Basis, FormBand, HsCarrier, HsKey, Mineral, MineralForm, MineralId, Nomenclature, Stage,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
@@ -108,6 +110,7 @@ pub(crate) fn parse<M: Read, C: Read>(
             stage,
             content_factor: factor,
             factor_basis: row.text("factor_basis")?.to_string(),
+            forms: Vec::new(),
         });
         Ok(())
     })?;
@@ -121,6 +124,101 @@ pub(crate) fn parse<M: Read, C: Read>(
         m.stages = stages;
     }
     Ok(out)
+}
+
+/// Read the unit-value bands (`mineral,nomenclature,hs,form,lower_usd_per_kg,
+/// upper_usd_per_kg,content_factor,basis`) and attach them to the carriers of `minerals`,
+/// each carrier's bands sorted by lower bound. Rejects a mineral not in the catalogue, a
+/// (nomenclature, code) that is not one of that mineral's carriers in `carriers_file`, a
+/// bound that is not a finite number, a negative lower bound, an upper bound not above the
+/// lower, a factor outside [0, 1], an empty form or basis, a form named twice for a code,
+/// and a band that overlaps another band of the same code (naming its line).
+pub(crate) fn attach_bands<R: Read>(
+    file: &str,
+    input: R,
+    minerals: &mut [Mineral],
+    carriers_file: &str,
+) -> Result<()> {
+    let mut t = CsvTable::new(file, input)?;
+    t.require(&[
+        "mineral",
+        "nomenclature",
+        "hs",
+        "form",
+        "lower_usd_per_kg",
+        "upper_usd_per_kg",
+        "content_factor",
+        "basis",
+    ])?;
+    let mut seen = Seen::default();
+    // Bands read so far per code, to find overlaps.
+    let mut read: BTreeMap<HsKey, Vec<FormBand>> = BTreeMap::new();
+    t.for_each(|row| {
+        let id = row.get("mineral");
+        let m = minerals
+            .iter_mut()
+            .find(|m| m.id.as_str() == id)
+            .ok_or_else(|| row.error("mineral", "a mineral id listed in the catalogue"))?;
+        let nomenclature = Nomenclature::try_from(row.get("nomenclature"))
+            .map_err(|_| row.error("nomenclature", Nomenclature::EXPECTED))?;
+        let key = HsKey::new(nomenclature, row.hs("hs")?);
+        let carrier = m.hs.iter_mut().find(|c| c.key() == key).ok_or_else(|| {
+            row.error(
+                "hs",
+                format!("a code {carriers_file} maps to {id} in {nomenclature}"),
+            )
+        })?;
+        let form = row.text("form")?;
+        seen.check(row, format!("{key} form {form:?}"))?;
+        let lower = row.number("lower_usd_per_kg")?;
+        if lower < 0.0 {
+            return Err(row.error("lower_usd_per_kg", "a unit value of at least 0 USD/kg"));
+        }
+        let upper = row.number("upper_usd_per_kg")?;
+        if upper <= lower {
+            return Err(row.error(
+                "upper_usd_per_kg",
+                format!("a unit value above lower_usd_per_kg ({lower} USD/kg)"),
+            ));
+        }
+        let factor = row.number("content_factor")?;
+        if !(0.0..=1.0).contains(&factor) {
+            return Err(row.error(
+                "content_factor",
+                "a mass fraction from 0 (not this mineral) to 1",
+            ));
+        }
+        let band = FormBand {
+            form: form.to_string(),
+            lower_usd_per_kg: lower,
+            upper_usd_per_kg: upper,
+            content_factor: factor,
+            basis: row.text("basis")?.to_string(),
+            line: u32::try_from(row.line).ok(),
+        };
+        let others = read.entry(key).or_default();
+        if let Some(o) = others
+            .iter()
+            .find(|o| o.lower_usd_per_kg < upper && lower < o.upper_usd_per_kg)
+        {
+            let at = o.line.map(|l| format!("line {l}")).unwrap_or_default();
+            return Err(row.error(
+                "lower_usd_per_kg",
+                format!(
+                    "a band of {key} not overlapping {at} ({}–{} USD/kg)",
+                    o.lower_usd_per_kg, o.upper_usd_per_kg
+                ),
+            ));
+        }
+        others.push(band.clone());
+        carrier.forms.push(band);
+        Ok(())
+    })?;
+    for c in minerals.iter_mut().flat_map(|m| m.hs.iter_mut()) {
+        c.forms
+            .sort_by(|a, b| a.lower_usd_per_kg.total_cmp(&b.lower_usd_per_kg));
+    }
+    Ok(())
 }
 
 /// World Mining Data commodity names → mineral id (`None` for commodities outside the
@@ -334,5 +432,132 @@ mod tests {
                 "{bad:?}: {r:?}"
             );
         }
+    }
+
+    const BANDS: &str =
+        "mineral,nomenclature,hs,form,lower_usd_per_kg,upper_usd_per_kg,content_factor,basis\n";
+
+    fn bands(rows: &str) -> Result<Vec<Mineral>> {
+        let mut m = carriers("lithium,HS1992,283691,Li2CO3,refining,0.1879,x")?;
+        let text = format!("{BANDS}{rows}\n");
+        attach_bands("b.csv", text.as_bytes(), &mut m, "c.csv")?;
+        Ok(m)
+    }
+
+    #[test]
+    fn bands_attach_sorted_by_lower_bound() {
+        let m = bands(
+            "lithium,HS1992,283691,carbonate,2,250,0.1879,USGS\n\
+             lithium,HS1992,283691,not lithium,0.1,2,0,USGS",
+        )
+        .unwrap();
+        let forms: Vec<&str> = m[1].hs[0].forms.iter().map(|b| b.form.as_str()).collect();
+        assert_eq!(forms, ["not lithium", "carbonate"]);
+        assert_eq!(m[1].hs[0].forms[1].line, Some(2));
+    }
+
+    #[test]
+    fn band_errors_name_line_field_and_value() {
+        let ok = "lithium,HS1992,283691,carbonate,2,250,0.1879,USGS";
+        let cases = [
+            ("tin,HS1992,283691,a,2,250,0.2,x", 2, "mineral", "tin"),
+            ("lithium,HS1992,282520,a,2,250,0.2,x", 2, "hs", "282520"),
+            ("lithium,HS2017,283691,a,2,250,0.2,x", 2, "hs", "283691"),
+            (
+                "lithium,HS92,283691,a,2,250,0.2,x",
+                2,
+                "nomenclature",
+                "HS92",
+            ),
+            (
+                "lithium,HS1992,283691,a,two,250,0.2,x",
+                2,
+                "lower_usd_per_kg",
+                "two",
+            ),
+            (
+                "lithium,HS1992,283691,a,-1,250,0.2,x",
+                2,
+                "lower_usd_per_kg",
+                "-1",
+            ),
+            (
+                "lithium,HS1992,283691,a,2,,0.2,x",
+                2,
+                "upper_usd_per_kg",
+                "",
+            ),
+            (
+                "lithium,HS1992,283691,a,5,5,0.2,x",
+                2,
+                "upper_usd_per_kg",
+                "5",
+            ),
+            (
+                "lithium,HS1992,283691,a,5,3,0.2,x",
+                2,
+                "upper_usd_per_kg",
+                "3",
+            ),
+            (
+                "lithium,HS1992,283691,a,2,250,1.5,x",
+                2,
+                "content_factor",
+                "1.5",
+            ),
+            (
+                "lithium,HS1992,283691,a,2,250,-0.1,x",
+                2,
+                "content_factor",
+                "-0.1",
+            ),
+            (
+                "lithium,HS1992,283691,a,2,250,NaN,x",
+                2,
+                "content_factor",
+                "NaN",
+            ),
+            ("lithium,HS1992,283691,,2,250,0.2,x", 2, "form", ""),
+            ("lithium,HS1992,283691,a,2,250,0.2,", 2, "basis", ""),
+            // Overlaps the first band (2–250).
+            (
+                &*format!("{ok}\nlithium,HS1992,283691,b,100,300,0.2,x"),
+                3,
+                "lower_usd_per_kg",
+                "100",
+            ),
+            (
+                &*format!("{ok}\nlithium,HS1992,283691,b,1,3,0.2,x"),
+                3,
+                "lower_usd_per_kg",
+                "1",
+            ),
+        ];
+        for (rows, line, field, value) in cases {
+            match bands(rows) {
+                Err(ImportError::Field {
+                    at,
+                    value: v,
+                    expected,
+                }) => {
+                    assert_eq!((at.file.as_str(), at.line), ("b.csv", line), "{rows}");
+                    assert_eq!((at.field.as_str(), v.as_str()), (field, value), "{rows}");
+                    assert!(!expected.is_empty());
+                    if line == 3 {
+                        assert!(expected.contains("line 2"), "{expected}");
+                    }
+                }
+                other => panic!("{rows}: expected a field error, got {other:?}"),
+            }
+        }
+        // Adjacent bands do not overlap; a form named twice for a code is a duplicate.
+        assert!(bands(&format!("{ok}\nlithium,HS1992,283691,b,250,300,0.2,x")).is_ok());
+        let r = bands(&format!(
+            "{ok}\nlithium,HS1992,283691,carbonate,300,400,0.2,x"
+        ));
+        assert!(
+            matches!(r, Err(ImportError::Duplicate { line: 3, .. })),
+            "{r:?}"
+        );
     }
 }

@@ -104,6 +104,7 @@ fn mineral(id: &str, codes: &[u32]) -> Mineral {
                 stage: Stage::Refining,
                 content_factor: 1.0,
                 factor_basis: String::new(),
+                forms: Vec::new(),
             })
             .collect(),
         contained_basis: Basis::Content,

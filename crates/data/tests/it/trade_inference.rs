@@ -27,6 +27,7 @@ fn carrier(h: u32, stage: Stage, content_factor: f64) -> HsCarrier {
         stage,
         content_factor,
         factor_basis: "test".into(),
+        forms: Vec::new(),
     }
 }
 

@@ -192,6 +192,11 @@ fn deliberate_moves(old: &mut Value) {
     );
 }
 
+/// Minerals with a carrier read by unit value (`data/reference/unit_value_bands.csv`):
+/// the factor is chosen per flow and flows at impossible unit values are left out, so their
+/// trade figures moved by design.
+const CHANGED_BY_FORMS: [&str; 5] = ["beryllium", "cobalt", "lithium", "tellurium", "vanadium"];
+
 #[test]
 fn brief_ind_figures_are_unchanged_since_e7d966b() {
     let mut old: Value = serde_json::from_str(BASELINE).unwrap();
@@ -202,7 +207,9 @@ fn brief_ind_figures_are_unchanged_since_e7d966b() {
     assert_eq!(r.brief.minerals.len(), 12);
     for (o, n) in old_minerals.iter().zip(&r.brief.minerals) {
         assert_eq!(o["mineral"].as_str(), Some(n.mineral.as_str()));
-        if !CHANGED_BY_NEW_CARRIERS.contains(&n.mineral.as_str()) {
+        if !(CHANGED_BY_NEW_CARRIERS.contains(&n.mineral.as_str())
+            || CHANGED_BY_FORMS.contains(&n.mineral.as_str()))
+        {
             check_mineral(o, n);
         }
     }

@@ -55,6 +55,7 @@ pub fn mineral(id: &str, carriers: &[(u32, Stage, f64)]) -> Mineral {
                 stage: s.clone(),
                 content_factor: *f,
                 factor_basis: "test".into(),
+                forms: Vec::new(),
             })
             .collect(),
         eol_rir: None,
