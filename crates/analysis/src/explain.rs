@@ -84,6 +84,11 @@ impl fmt::Display for MemberProduction {
             ),
             MemberProduction::NotListedThisYear => f.write_str("not listed for the year"),
             MemberProduction::NoTableThisYear => f.write_str("no production table for the year"),
+            MemberProduction::NotANetExporter { proxy } => write!(
+                f,
+                "unknown: the only table is {proxy}, the trade proxy, which shows it is not a \
+                 net exporter, not what it refines"
+            ),
         }
     }
 }

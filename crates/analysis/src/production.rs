@@ -77,6 +77,11 @@ pub enum MemberProduction {
     NotListedThisYear,
     /// No table of the mineral and stage has figures for the year: unknown.
     NoTableThisYear,
+    /// The stage's only table of the year is the trade proxy (net exports of the refined
+    /// product), which does not list the country: it is not a net exporter, which says
+    /// nothing of what it produces. Unknown, never 0 (0 would make every net importer's
+    /// NIR 100 % by construction).
+    NotANetExporter { proxy: SourceId },
 }
 
 /// How a figure published on another basis than the mineral's contained one (an oxide or
@@ -296,6 +301,7 @@ impl ProductionIndex {
             MemberProduction::AbsentFromComprehensive { .. }
             | MemberProduction::AbsentFromTopProducers { .. }
             | MemberProduction::NotListedThisYear
+            | MemberProduction::NotANetExporter { .. }
             | MemberProduction::NoTableThisYear => (None, SourceId::new(OVERLAY_SOURCE), None),
             MemberProduction::Withheld { .. } | MemberProduction::NotComparable { .. } => {
                 return found
@@ -419,7 +425,13 @@ impl ProductionIndex {
         year: Year,
         country: CountryCode,
     ) -> MemberProduction {
-        let tables = self.sources(mineral, stage, year);
+        let all = self.sources(mineral, stage, year);
+        // The trade proxy lists net exporters: its absence says a country is not one, not
+        // what it produces (a net importer may refine), so it never makes a country's own
+        // production 0.
+        let (proxies, tables): (Vec<SourceRank>, Vec<SourceRank>) = all
+            .into_iter()
+            .partition(|t| t.evidence == Evidence::TradeInference);
         if let Some(t) = tables
             .iter()
             .find(|t| t.coverage == Some(Coverage::Comprehensive))
@@ -430,7 +442,10 @@ impl ProductionIndex {
             };
         }
         if tables.is_empty() {
-            return MemberProduction::NoTableThisYear;
+            return match proxies.into_iter().next() {
+                Some(p) => MemberProduction::NotANetExporter { proxy: p.source },
+                None => MemberProduction::NoTableThisYear,
+            };
         }
         if self
             .listed(mineral, stage)
@@ -564,8 +579,8 @@ impl ProductionIndex {
 
     /// What `source`'s table of the year leaves to the countries it does not list,
     /// contained tonnes: its "other countries" line, else its world total less the
-    /// countries it lists with figures. `None` when the table has neither, or is not on
-    /// the contained basis.
+    /// countries it lists with figures. `None` when the table has neither, or is on a
+    /// basis without a content factor.
     fn rest_of_world(
         &self,
         mineral: &str,
@@ -579,12 +594,17 @@ impl ProductionIndex {
             .into_iter()
             .filter(|o| &o.provenance.source == source)
             .collect();
+        // On the contained basis, or converted by the source's content factor.
         let tonnes = |o: &Observation| match (&o.unit, o.value) {
             (Unit::Mass { basis, scale }, Some(v))
                 if *basis == Basis::Content || Some(basis) == contained =>
             {
                 Some(v * scale.tonnes())
             }
+            (Unit::Mass { basis, scale }, Some(v)) => self
+                .ds
+                .content_factor(&o.provenance.source, &o.mineral, &o.stage, basis)
+                .map(|f| v * scale.tonnes() * f.factor),
             _ => None,
         };
         let other: Option<f64> = rows

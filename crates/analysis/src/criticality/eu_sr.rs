@@ -158,6 +158,9 @@ pub struct EuSrStage {
     /// When `result` is missing only because the importer's production is known within
     /// bounds ([`crate::ProductionBounds`]): the range the stage's SR lies in.
     pub range: Option<EuSrRange>,
+    /// The importer's exports exceed its production plus imports: the NIR ratio is
+    /// undefined, but it is a net exporter, so `IR = 0` as the guidelines set it.
+    pub net_exporter_without_ratio: bool,
 }
 
 /// Bounds on a stage's EU SR when the importer's production is known only within bounds.
@@ -323,6 +326,7 @@ impl Query<'_> {
             result: None,
             reason: None,
             range: None,
+            net_exporter_without_ratio: false,
         };
         let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
             let wgi = self
@@ -368,7 +372,18 @@ impl Query<'_> {
             out.reason = Some(EuSrGap::NoSourcingQuantity);
             return Ok(out);
         };
-        let Some(ir) = balance.nir else {
+        let net_exporter_without_ratio = balance.nir.is_none()
+            && matches!(balance.note, NirNote::ApparentConsumptionNotPositive { .. })
+            && matches!((balance.imports_t, balance.exports_t), (Some(i), Some(e)) if i < e);
+        // Exports beyond production plus imports leave the ratio undefined, but the
+        // importer is a net exporter, whose IR the guidelines set to 0.
+        let ir = if net_exporter_without_ratio {
+            out.net_exporter_without_ratio = true;
+            Some(0.0)
+        } else {
+            balance.nir
+        };
+        let Some(ir) = ir else {
             out.reason = Some(EuSrGap::ImportRelianceUnknown {
                 note: balance.note.clone(),
             });

@@ -543,3 +543,33 @@ fn eu_sr_range_contains_every_sr_the_bounds_allow() {
     }
     assert_eq!(inside, 5);
 }
+
+/// Exports beyond production plus imports: the NIR ratio is undefined, but the importer is
+/// a net exporter, whose import reliance the guidelines set to 0, so EU SR rests on its
+/// sourcing alone.
+#[test]
+fn a_net_exporter_without_a_ratio_gets_ir_zero() {
+    let mut ds = cobalt();
+    // DEU re-exports 500 t of oxide (350 t Co) to the USA: exports exceed the group's
+    // 133 t of contained imports and its 0 t of production (absent from the comprehensive
+    // table).
+    ds.trade
+        .flows
+        .push(flow(2022, "DEU", "USA", 282_200, 900.0, Some(500.0)));
+    let imp = Importer::group(ds.group("grp").unwrap());
+    let a = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
+        .unwrap();
+    let p = &a.processing;
+    assert!(p.net_exporter_without_ratio);
+    let r = p.result.as_ref().unwrap();
+    assert_eq!((r.import_reliance, r.import_reliance_used), (0.0, 0.0));
+    assert_close(r.sr, r.hhi_wgi_t_sourcing * (1.0 - 0.22));
+    // With the re-export smaller than imports the ratio exists and the flag is off.
+    let b = engine(&cobalt())
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
+        .unwrap();
+    assert!(!b.processing.net_exporter_without_ratio);
+}

@@ -519,14 +519,30 @@ fn every_response_type_round_trips_through_json() {
                 .unwrap(),
         );
     }
-    // A score, and a gap with its typed reason. India's tungsten refining is 0 on the
-    // trade proxy's basis (net exports of tungsten powders ≤ 0); its rare-earth refining is
-    // unknown (the IEA table lists only the main refiners).
+    // A score, and gaps with their typed reasons. India's graphite mining is in World
+    // Mining Data's comprehensive table; its tungsten refining has only the trade proxy,
+    // which says India is not a net exporter, not what it refines (unknown, not 0); its
+    // rare-earth refining is unknown (the IEA table lists only the main refiners).
     let scored = q
-        .geopolrisk(&ind, "tungsten", &Stage::Refining, year, gap)
+        .geopolrisk(&ind, "graphite", &Stage::Mining, year, gap)
         .unwrap();
     assert!(scored.result.is_some());
     round_trips(&scored);
+    let proxy_only = q
+        .geopolrisk(&ind, "tungsten", &Stage::Refining, year, gap)
+        .unwrap();
+    assert!(proxy_only.result.is_none());
+    let members = match &proxy_only.reason {
+        Some(derisk_analysis::criticality::GprsGap::ProductionUnknown {
+            basis: ProductionBasis::Unknown { members },
+        }) => members,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        members[0].production,
+        MemberProduction::NotANetExporter { .. }
+    ));
+    round_trips(&proxy_only);
     let unknown = q
         .geopolrisk(&ind, "rare-earths", &Stage::Refining, year, gap)
         .unwrap();

@@ -56,25 +56,16 @@ fn deliberate_moves(v: &mut Value) {
     ] {
         set(&format!("/ind/{m}/dp_refining"), json!(dp));
     }
-    // The proxy lists every net exporter, so India, a net importer of these refined
-    // products, refines 0 on that basis (it had a gross-export share, which is not
-    // tonnes): import reliance is 100 % and the EU SR and GeoPolRisk at refining exist
-    // where they were unknown.
-    for (m, sr, gprs) in [
-        ("beryllium", 3.348201847363183, 0.3903550638573715),
-        ("niobium", 3.1646716746217334, 0.3989601336990324),
-        ("palladium", 1.327790951899941, 0.14838577822187268),
-        ("platinum", 2.84331013419819, 0.20799451444072795),
-        ("vanadium", 0.80042171929564, 0.10092423926089897),
-    ] {
-        set(&format!("/ind/{m}/eu_sr"), json!(sr));
-        set(&format!("/ind/{m}/eu_sr_stage"), json!("refining"));
-        set(&format!("/ind/{m}/geopolrisk_refining"), json!(gprs));
-    }
-    set(
-        "/ind/tungsten/geopolrisk_refining",
-        json!(0.18070967112707995),
-    );
+    // Fix: exports beyond production plus imports leave the NIR ratio undefined, but the
+    // importer is a net exporter, whose import reliance the EU guidelines set to 0: India's
+    // tin ore exports exceed its production plus imports, so its tin EU SR at mining
+    // exists (sourcing term only) where it was unknown.
+    set("/ind/tin/eu_sr", json!(3.5255011736942925));
+    set("/ind/tin/eu_sr_stage", json!("mining"));
+    // The proxy lists net exporters; India, a net importer of these refined products, is
+    // not one, which says nothing of what it refines: its refining production stays
+    // unknown (never 0, which would make its import reliance 100 % by construction), so
+    // its EU SR and GeoPolRisk at refining stay unknown as they were in e7d966b.
     // Fix: every USGS refinery, smelter and sponge table lands at the refining stage. The
     // titanium sponge table now gives titanium a refining stage (it was a stage of its
     // own), so India's disruption potential at refining exists: 0.270.

@@ -312,16 +312,14 @@ fn summary_gaps_are_classified_on_typed_variants() {
     let ga = gaps("indium");
     assert!(ga.contains(&(Indicator::EuSr, Stage::Mining, GapKind::NoProductionFigures)));
     assert!(ga.contains(&(Indicator::EuSr, Stage::Refining, GapKind::NoHsCodes)));
-    // Regression: the previous release read any "import reliance unknown" sentence as
-    // "members' production unknown"; for tin mining the reason is that apparent consumption
-    // is not positive (India, 2024: production 4 t, imports 0.01 t, exports 4.76 t
-    // contained).
-    let sn = gaps("tin");
-    assert!(sn.contains(&(
-        Indicator::EuSr,
-        Stage::Mining,
-        GapKind::ApparentConsumptionNotPositive
-    )));
+    // India's tin mining, 2024: production 4 t, imports 0.01 t, exports 4.76 t contained.
+    // Apparent consumption is not positive, so the NIR ratio is undefined; but India is a
+    // net exporter, whose import reliance the EU guidelines set to 0: the EU SR exists at
+    // mining and no EU SR gap is listed.
+    let tin = s.minerals.iter().find(|m| m.mineral.id == "tin").unwrap();
+    assert_eq!(tin.eu_sr_stage, Some(Stage::Mining));
+    assert!(tin.eu_sr.is_some());
+    assert!(!gaps("tin").iter().any(|g| g.0 == Indicator::EuSr));
     // India's uranium imports (HS 1992 261210) in 2024 have values but no quantity: the
     // tonnage is unknown, never read as zero imports.
     let u = gaps("uranium");

@@ -262,24 +262,6 @@ fn data_md_carries_the_current_table() {
     }
 }
 
-/// Exports beyond production plus imports leave the ratio undefined but make the USA a net
-/// exporter of beryllium at the refining stage, which is what USGS's "E" says.
-#[test]
-fn a_net_exporter_without_a_ratio_agrees_with_e_only() {
-    let r = dependence("USA", "beryllium", 2024, None);
-    let p = r.published_nir.as_ref().unwrap();
-    assert_eq!(p.figure, NirFigure::NetExporter);
-    assert_eq!(p.derisk_nir, None);
-    assert_eq!(p.comparison, NirComparison::InsideBound);
-    let b = r
-        .dependence
-        .balances
-        .iter()
-        .find(|b| b.stage == Stage::Refining)
-        .unwrap();
-    assert!(b.imports_t.unwrap() < b.exports_t.unwrap());
-}
-
 /// Where US production is only bounded (absent from IEA's refining tables), derisk's NIR
 /// is a range and agrees only if both ends do.
 #[test]
