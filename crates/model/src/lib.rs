@@ -16,6 +16,7 @@
 
 mod country;
 mod dataset;
+mod date;
 mod error;
 mod events;
 mod groups;
@@ -32,8 +33,9 @@ mod year;
 
 pub use country::{Area, Country, CountryCode};
 pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, ImportReport};
+pub use date::Date;
 pub use error::ModelError;
-pub use events::{ExportRestriction, MeasureType};
+pub use events::{ExportRestriction, MeasureSuspension, MeasureType, RestrictionTargets};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{HsCarrier, HsCode, HsKey, Mineral, MineralForm, MineralId, Nomenclature};
 pub use observation::{Evidence, Measure, Observation, Stage};
