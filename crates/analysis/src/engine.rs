@@ -10,7 +10,8 @@ use crate::supply::StageConcentration;
 use crate::trade_index::{full_key, is_sorted, TradeIndex};
 use crate::Thresholds;
 use derisk_model::{
-    Country, CountryCode, CountryGroup, Dataset, ExportRestriction, Mineral, Source, Stage, Year,
+    Country, CountryCode, CountryGroup, Dataset, Date, ExportRestriction, Mineral, Source, Stage,
+    Year,
 };
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -127,6 +128,23 @@ impl Engine {
     }
     pub fn restrictions(&self) -> &[ExportRestriction] {
         &self.indexes.ds.restrictions
+    }
+
+    /// The days the export-restriction table covers: from its earliest `start` to the
+    /// latest day any measure or suspension names (a start or an end). `None` without
+    /// restrictions. A date outside it is one the table knows nothing about.
+    pub fn restrictions_range(&self) -> Option<(Date, Date)> {
+        let rs = &self.indexes.ds.restrictions;
+        let first = rs.iter().map(|r| r.start).min()?;
+        let named = rs.iter().flat_map(|r| {
+            [Some(r.start), r.end].into_iter().flatten().chain(
+                r.suspensions
+                    .iter()
+                    .flat_map(|s| [Some(s.start), s.end].into_iter().flatten()),
+            )
+        });
+        let last = named.max()?;
+        Some((first, last))
     }
 }
 

@@ -42,6 +42,14 @@ pub enum AnalysisError {
     /// figures published only as shares of world supply).
     #[error("the overlay cannot apply: {0}")]
     OverlayNotApplicable(String),
+    /// A date outside the days the export-restriction table covers (from its first start
+    /// to the last day it names).
+    #[error("date {given} is outside the export-restriction table's range {first} … {last}")]
+    DateOutsideRestrictions {
+        given: String,
+        first: String,
+        last: String,
+    },
     /// A country code or group id that names nothing in the dataset, or an empty group.
     #[error("invalid importer {0:?}: expected an ISO 3166 alpha-3 code or a known group id with members")]
     InvalidImporter(String),

@@ -340,8 +340,27 @@ impl fmt::Display for TradeFactorBasis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TradeFactorBasis::DomesticProduction => f.write_str("domestic production"),
-            TradeFactorBasis::ExportRestriction { id, measure } => {
-                write!(f, "export restriction {id} ({})", measure.as_str())
+            TradeFactorBasis::ExportRestriction {
+                id,
+                measure,
+                days_in_force,
+                days_in_year,
+                agreement_otherwise,
+            } => {
+                write!(f, "export restriction {id} ({})", measure.as_str())?;
+                if days_in_force < days_in_year {
+                    let other = if *agreement_otherwise {
+                        "trade agreement"
+                    } else {
+                        "baseline"
+                    };
+                    write!(
+                        f,
+                        ", in force {days_in_force} of {days_in_year} days (pro rata; \
+                         {other} on the other days)"
+                    )?;
+                }
+                Ok(())
             }
             TradeFactorBasis::TradeAgreement => f.write_str("trade agreement"),
             TradeFactorBasis::Baseline => f.write_str("baseline"),

@@ -229,8 +229,8 @@ pub fn build_from_dir(
     governance.sort_by_key(|g| (g.country, g.year, g.dimension));
 
     step("export restrictions, groups, sources");
-    let restrictions = reference::restrictions(&resolver, &minerals)?;
     let groups = reference::groups(&resolver)?;
+    let restrictions = reference::restrictions(&resolver, &minerals, &groups)?;
     let trade_agreements = reference::trade_agreements(&resolver, &groups)?;
     let sources = reference::sources()?;
 

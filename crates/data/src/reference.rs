@@ -38,6 +38,9 @@ pub const RESTRICTIONS_FILE: &str = "data/reference/export_restrictions.csv";
 pub const RESTRICTIONS_CSV: &str = include_str!("../../../data/reference/export_restrictions.csv");
 pub const TRADE_AGREEMENTS_FILE: &str = "data/reference/trade_agreements.csv";
 pub const TRADE_AGREEMENTS_CSV: &str = include_str!("../../../data/reference/trade_agreements.csv");
+pub const SUSPENSIONS_FILE: &str = "data/reference/export_restriction_suspensions.csv";
+pub const SUSPENSIONS_CSV: &str =
+    include_str!("../../../data/reference/export_restriction_suspensions.csv");
 pub const GROUPS_FILE: &str = "data/reference/groups.csv";
 pub const GROUPS_CSV: &str = include_str!("../../../data/reference/groups.csv");
 pub const GROUP_MEMBERS_FILE: &str = "data/reference/group_members.csv";
@@ -107,31 +110,52 @@ pub fn eol_rir_from_commodity_map<R: Read>(file: &str, input: R) -> Result<BTree
     minerals::eol_rir(file, input, &wmd, SOURCE_COMMODITIES_FILE)
 }
 
-/// Export restrictions from the embedded `export_restrictions.csv`, checked against the
-/// countries the resolver knows and the catalogue `minerals`. Sorted by id.
+/// Export restrictions from the embedded `export_restrictions.csv` and
+/// `export_restriction_suspensions.csv`, checked against the countries the resolver knows,
+/// the catalogue `minerals` and the country `groups`. Sorted by id.
 pub fn restrictions(
     resolver: &CountryResolver,
     minerals: &[Mineral],
+    groups: &[CountryGroup],
 ) -> Result<Vec<ExportRestriction>> {
-    restrictions_from_reader(
+    restrictions_from_readers(
         RESTRICTIONS_FILE,
         RESTRICTIONS_CSV.as_bytes(),
+        SUSPENSIONS_FILE,
+        SUSPENSIONS_CSV.as_bytes(),
         resolver,
         minerals,
+        groups,
     )
 }
 
-/// [`restrictions`] from any reader. Rejects repeated ids, unknown minerals, HS codes that
-/// are not six digits, a measure other than ban/quota/licence/tax/suspension, dates that do
-/// not exist, an end before the start and URLs that are not http(s); unknown country codes
-/// are listed together in one [`ImportError::UnknownCountries`](crate::ImportError).
-pub fn restrictions_from_reader<R: Read>(
+/// [`restrictions`] from any two readers (measures, suspensions). Rejects repeated ids,
+/// unknown minerals, stages outside [`HsCarrier::STAGES`](derisk_model::HsCarrier::STAGES),
+/// HS codes that are not six digits or that carry a mineral the row does not list at a
+/// stage it does not list, a measure other than ban/quota/licence/tax/suspension, targets
+/// that are neither `all` nor ISO3 codes and known group ids, dates that do not exist, an
+/// end before the start, URLs that are not http(s); suspensions of unknown measure ids,
+/// outside the measure's period, or overlapping another suspension of the same measure.
+/// Unknown country codes (in `country`, `targets` and `except`) are listed together in one
+/// [`ImportError::UnknownCountries`](crate::ImportError).
+#[allow(clippy::too_many_arguments)]
+pub fn restrictions_from_readers<R: Read, S: Read>(
     file: &str,
     input: R,
+    suspensions_file: &str,
+    suspensions: S,
     resolver: &CountryResolver,
     minerals: &[Mineral],
+    groups: &[CountryGroup],
 ) -> Result<Vec<ExportRestriction>> {
-    restrictions::parse(file, input, resolver, minerals, MINERALS_FILE)
+    let cx = restrictions::Context {
+        resolver,
+        minerals,
+        minerals_label: MINERALS_FILE,
+        groups,
+        groups_label: GROUPS_FILE,
+    };
+    restrictions::parse(file, input, suspensions_file, suspensions, &cx)
 }
 
 /// Trade agreements of groups from the embedded `trade_agreements.csv`, sorted by (party,
@@ -201,10 +225,11 @@ mod tests {
     fn embedded_tables_parse() {
         let minerals = minerals().expect("minerals");
         let resolver = resolver();
-        assert!(!restrictions(&resolver, &minerals)
+        let groups = groups(&resolver).expect("groups");
+        assert!(!groups.is_empty());
+        assert!(!restrictions(&resolver, &minerals, &groups)
             .expect("restrictions")
             .is_empty());
-        assert!(!groups(&resolver).expect("groups").is_empty());
         assert!(!sources().expect("sources").is_empty());
     }
 

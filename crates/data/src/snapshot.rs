@@ -11,7 +11,7 @@ use flate2::Compression;
 use std::io::{Read, Write};
 
 /// Bumped whenever the model's serialised shape changes.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 const MAGIC: &[u8; 8] = b"DERISKDS";
 /// Path of the committed snapshot, relative to the repository root.
 pub const PATH: &str = "data/snapshot.postcard.gz";

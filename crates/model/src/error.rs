@@ -7,6 +7,8 @@ pub enum ModelError {
     CountryCode(String),
     #[error("invalid year {0:?}: expected a whole year between 1900 and 2100")]
     Year(String),
+    #[error("invalid date {0:?}: expected a real calendar date YYYY-MM-DD, year 1900–2100")]
+    Date(String),
     #[error("invalid HS code {0:?}: expected six digits (an HS subheading)")]
     HsCode(String),
     #[error("invalid mineral id {0:?}: expected a lower-case slug such as \"rare-earths\"")]

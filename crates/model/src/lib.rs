@@ -16,6 +16,7 @@
 
 mod country;
 mod dataset;
+mod date;
 mod error;
 mod eu_crm;
 mod events;
@@ -33,9 +34,10 @@ mod year;
 
 pub use country::{Area, Country, CountryCode};
 pub use dataset::{Dataset, DemandRecord, GovernanceDimension, GovernanceRecord, ImportReport};
+pub use date::Date;
 pub use error::ModelError;
 pub use eu_crm::{EuCrmParams, TradeAgreement};
-pub use events::{ExportRestriction, MeasureType};
+pub use events::{ExportRestriction, MeasureSuspension, MeasureType, RestrictionTargets};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
 pub use mineral::{
     form_of, unit_value_usd_per_kg, FlowForm, FormBand, HsCarrier, HsCode, HsKey, Mineral,

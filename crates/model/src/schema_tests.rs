@@ -31,6 +31,7 @@ fn dataset_schema_defines_every_model_type() {
         "EuCrmParams",
         "TradeAgreement",
         "Coverage",
+        "Date",
         "DemandRecord",
         "Evidence",
         "ExportRestriction",
@@ -43,6 +44,7 @@ fn dataset_schema_defines_every_model_type() {
         "ImportReport",
         "MassUnit",
         "Measure",
+        "MeasureSuspension",
         "MeasureType",
         "MembershipStatus",
         "Mineral",
@@ -56,6 +58,7 @@ fn dataset_schema_defines_every_model_type() {
         "ProxyMeasure",
         "PublishedNir",
         "QuantityCoverage",
+        "RestrictionTargets",
         "Source",
         "SourceId",
         "Stage",
@@ -149,7 +152,7 @@ fn patterns_agree_with_the_parsers() {
     }
 }
 
-/// The model's three patterns, checked by hand (the test has no regex engine).
+/// The model's four patterns, checked by hand (the test has no regex engine).
 fn matches(pattern: &str, s: &str) -> bool {
     let slug = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
     match pattern {
@@ -158,6 +161,13 @@ fn matches(pattern: &str, s: &str) -> bool {
             !s.is_empty() && !s.starts_with('-') && !s.ends_with('-') && s.bytes().all(slug)
         }
         p if p == Stage::PATTERN => !s.is_empty() && s.bytes().all(slug),
+        p if p == Date::PATTERN => {
+            s.len() == 10
+                && s.bytes().enumerate().all(|(i, b)| match i {
+                    4 | 7 => b == b'-',
+                    _ => b.is_ascii_digit(),
+                })
+        }
         other => panic!("pattern {other:?} has no checker in this test"),
     }
 }
@@ -305,10 +315,25 @@ fn sample() -> Dataset {
             id: "chn-lithium-2025".into(),
             country: code("CHN"),
             minerals: vec![lithium.clone()],
+            stages: vec![Stage::Refining],
             hs: vec![hs],
             measure: MeasureType::Licence,
-            start: "2025-01-01".into(),
-            end: None,
+            targets: RestrictionTargets {
+                all: false,
+                listed: vec!["USA".into(), "quad".into()],
+                countries: vec![code("USA")],
+                except_listed: vec!["IND".into()],
+                except: vec![code("IND")],
+            },
+            start: Date::parse("2025-01-01").unwrap(),
+            end: Date::parse("2026-12-31"),
+            suspensions: vec![MeasureSuspension {
+                id: "chn-pause-2025".into(),
+                start: Date::parse("2025-11-07").unwrap(),
+                end: None,
+                summary: "pause".into(),
+                source_url: "https://example.org".into(),
+            }],
             summary: "licence".into(),
             source_url: "https://example.org".into(),
         }],

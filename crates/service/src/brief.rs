@@ -8,7 +8,7 @@ use crate::tabular::Tabular;
 use crate::Service;
 use derisk_analysis::brief::{Brief, BriefOptions, MineralBrief, StageSummary, WATCH_LIST};
 use derisk_analysis::{Importer, Thresholds};
-use derisk_model::{Stage, Year};
+use derisk_model::{Date, Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// Which minerals a briefing covers.
@@ -35,10 +35,11 @@ pub struct BriefRequest {
     /// Trade year; by default the latest in the trade table.
     #[serde(default)]
     pub year: Option<u16>,
-    /// Export restrictions in force during this year count; by default the latest year
-    /// with production figures (the data's present, not today's date).
+    /// Export restrictions in force (and not suspended) on this day, `YYYY-MM-DD`, count;
+    /// it must lie within the restriction table's range. By default 31 December of the
+    /// latest year with production figures (the data's present, not today's date).
     #[serde(default)]
-    pub as_of: Option<u16>,
+    pub as_of: Option<String>,
     #[serde(default = "default_thresholds")]
     pub thresholds: Thresholds,
 }
@@ -109,11 +110,17 @@ impl Service {
                 .collect::<Result<_, _>>()?,
         };
         let (year, trade_year_basis) = trade_year(engine, req.year)?;
-        let as_of = match req.as_of {
-            Some(y) => Some(Year::try_from(y).map_err(|_| UsageError::Invalid {
-                field: "as_of".into(),
-                given: y.to_string(),
-                expected: "a year between 1900 and 2100".into(),
+        let as_of = match &req.as_of {
+            Some(d) => Some(Date::parse(d).ok_or_else(|| {
+                let range = engine
+                    .restrictions_range()
+                    .map(|(a, b)| format!(" within {a} … {b}"))
+                    .unwrap_or_default();
+                UsageError::Invalid {
+                    field: "as_of".into(),
+                    given: d.clone(),
+                    expected: format!("a real calendar date YYYY-MM-DD{range}"),
+                }
             })?),
             None => None,
         };

@@ -146,6 +146,13 @@ impl ServiceError {
                 given: value.to_string(),
                 expected: expected.to_string(),
             },
+            AnalysisError::DateOutsideRestrictions { given, first, last } => UsageError::Invalid {
+                field: "as_of".into(),
+                given: given.clone(),
+                expected: format!(
+                    "a date YYYY-MM-DD within the export-restriction table's range {first} … {last}"
+                ),
+            },
             _ => return ServiceError::Analysis(e),
         };
         ServiceError::Usage(usage)

@@ -15,7 +15,7 @@ use crate::dependence::NirNote;
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use crate::{GovernanceGap, Importer, ProxyNote};
-use derisk_model::{CountryCode, Evidence, HsKey, MeasureType, SourceId, Stage, Unit, Year};
+use derisk_model::{CountryCode, Date, Evidence, HsKey, MeasureType, SourceId, Stage, Unit, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -43,10 +43,11 @@ pub struct BriefOptions {
     pub thresholds: Thresholds,
     /// Trade year; default the latest year of the trade table.
     pub trade_year: Option<Year>,
-    /// Restrictions in force during this year count as active; default the latest year
-    /// with production figures (the data's present, so the answer does not depend on
-    /// today's date).
-    pub as_of: Option<Year>,
+    /// Restrictions in force (and not suspended) on this day count as active; it must lie
+    /// in the restriction table's range ([`Engine::restrictions_range`](crate::Engine)).
+    /// Default 31 December of the latest year with production figures (the data's
+    /// present, so the answer does not depend on today's date).
+    pub as_of: Option<Date>,
     pub eu_sr: EuSrParams,
     pub governance_gap: GovernanceGap,
     /// How many risks to spell out.
@@ -195,7 +196,8 @@ pub struct Brief {
     pub importer: String,
     pub members: Vec<CountryCode>,
     pub trade_year: Year,
-    pub restrictions_as_of: Year,
+    /// The day on which restrictions count as in force.
+    pub restrictions_as_of: Date,
     pub thresholds: Thresholds,
     pub minerals: Vec<MineralBrief>,
     /// The biggest risks, largest first.
@@ -218,17 +220,29 @@ impl Query<'_> {
                 .max()
                 .ok_or_else(|| AnalysisError::NoFigures("the trade table is empty".into()))?,
         };
-        let as_of = options
-            .as_of
-            .or_else(|| {
+        let as_of = match options.as_of {
+            Some(d) => {
+                if let Some((first, last)) = self.engine().restrictions_range() {
+                    if d < first || d > last {
+                        return Err(AnalysisError::DateOutsideRestrictions {
+                            given: d.to_string(),
+                            first: first.to_string(),
+                            last: last.to_string(),
+                        });
+                    }
+                }
+                d
+            }
+            None => Date::last_of(
                 self.ds()
                     .observations
                     .iter()
                     .filter(|o| o.measure == derisk_model::Measure::Production)
                     .map(|o| o.year)
                     .max()
-            })
-            .unwrap_or(trade_year);
+                    .unwrap_or(trade_year),
+            ),
+        };
         let mut minerals = Vec::new();
         let mut sources = BTreeSet::new();
         for id in &options.minerals {
@@ -273,19 +287,25 @@ impl Query<'_> {
         importer: &Importer,
         m: &derisk_model::Mineral,
         trade_year: Year,
-        as_of: Year,
+        as_of: Date,
         options: &BriefOptions,
     ) -> MineralBrief {
         let id = m.id.as_str();
         let mut gaps = Vec::new();
-        let mut stage =
-            |stage: Stage| match self.stage_summary(id, &stage, as_of, options.thresholds) {
-                Ok(s) => Some(s),
-                Err(error) => {
-                    gaps.push(BriefGap::Stage { stage, error });
-                    None
-                }
-            };
+        let members: Vec<CountryCode> = importer.members.iter().copied().collect();
+        let mut stage = |stage: Stage| match self.stage_summary(
+            id,
+            &stage,
+            &members,
+            as_of,
+            options.thresholds,
+        ) {
+            Ok(s) => Some(s),
+            Err(error) => {
+                gaps.push(BriefGap::Stage { stage, error });
+                None
+            }
+        };
         let mining = stage(Stage::Mining);
         let refining = stage(Stage::Refining);
         let dependence = match self.dependence_summary(importer, id, trade_year, as_of) {
@@ -316,7 +336,8 @@ impl Query<'_> {
         &self,
         mineral: &str,
         stage: &Stage,
-        as_of: Year,
+        members: &[CountryCode],
+        as_of: Date,
         t: Thresholds,
     ) -> Result<StageSummary> {
         let years = self.production().years(mineral, stage);
@@ -334,7 +355,8 @@ impl Query<'_> {
                 share: s.share,
             })
             .collect();
-        let restricted = self.restricted(&top, mineral, as_of);
+        let restricted =
+            self.restricted(&top, mineral, std::slice::from_ref(stage), members, as_of);
         Ok(StageSummary {
             stage: stage.clone(),
             year,
@@ -351,13 +373,16 @@ impl Query<'_> {
         })
     }
 
-    /// The countries among `shares` with an export restriction on `mineral` in force
-    /// during `as_of`, with the restrictions' ids.
+    /// The countries among `shares` with an export restriction on `mineral` at one of
+    /// `stages`, in force and not suspended on `as_of`, that targets at least one of
+    /// `members`, with the restrictions' ids.
     fn restricted(
         &self,
         shares: &[CountryShare],
         mineral: &str,
-        as_of: Year,
+        stages: &[Stage],
+        members: &[CountryCode],
+        as_of: Date,
     ) -> Vec<RestrictedSupplier> {
         shares
             .iter()
@@ -368,8 +393,9 @@ impl Query<'_> {
                     .iter()
                     .filter(|r| {
                         r.country == s.country
-                            && r.active_in(as_of)
-                            && r.minerals.iter().any(|m| m.as_str() == mineral)
+                            && stages.iter().any(|st| r.covers(mineral, Some(st)))
+                            && r.targets_any(members)
+                            && r.in_force_on(as_of)
                     })
                     .map(|r| (r.id.clone(), r.measure))
                     .collect();
@@ -387,7 +413,7 @@ impl Query<'_> {
         importer: &Importer,
         mineral: &str,
         year: Year,
-        as_of: Year,
+        as_of: Date,
     ) -> Result<std::result::Result<DependenceSummary, BriefGap>> {
         let d = self.dependence_once(importer, mineral, year, None, None)?;
         let imp = &d.imports;
@@ -417,7 +443,10 @@ impl Query<'_> {
             })
             .collect();
         suppliers.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.country.cmp(&b.country)));
-        let restricted = self.restricted(&suppliers, mineral, as_of);
+        let mut stages: Vec<Stage> = d.carriers.iter().map(|c| c.stage.clone()).collect();
+        stages.dedup();
+        let members: Vec<CountryCode> = importer.members.iter().copied().collect();
+        let restricted = self.restricted(&suppliers, mineral, &stages, &members, as_of);
         let restricted_share = restricted.iter().map(|r| r.share).fold(0.0, |a, b| a + b);
         // NIR at the stage that carries most of the imports.
         let main = d.balances.iter().max_by(|a, b| {

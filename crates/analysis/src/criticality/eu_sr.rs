@@ -10,7 +10,7 @@ use crate::engine::Query;
 use crate::error::{in_range, AnalysisError, Result};
 use crate::governance::{GovernanceScore, Scale};
 use crate::production::MemberProduction;
-use derisk_model::{CountryCode, HsCode, SourceId, Stage, Year};
+use derisk_model::{CountryCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
 
 /// Citation of the method.
@@ -263,9 +263,7 @@ impl Query<'_> {
             (None, Some(e)) => (e, EolRirBasis::MineralRecord),
             (None, None) => (0.0, EolRirBasis::NotKnown),
         };
-        let hs: Vec<HsCode> = m.hs.iter().map(|c| c.hs).collect();
-        let stage_sr =
-            |stage: Stage| self.eu_sr_stage(importer, mineral, &hs, year, params, eol, stage);
+        let stage_sr = |stage: Stage| self.eu_sr_stage(importer, mineral, year, params, eol, stage);
         let extraction = stage_sr(Stage::Mining)?;
         let processing = stage_sr(Stage::Refining)?;
         let kept = match (&extraction.result, &processing.result) {
@@ -311,7 +309,6 @@ impl Query<'_> {
         &self,
         importer: &Importer,
         mineral: &str,
-        hs: &[HsCode],
         year: Year,
         params: &EuSrParams,
         eol: f64,
@@ -328,6 +325,7 @@ impl Query<'_> {
             range: None,
             net_exporter_without_ratio: false,
         };
+        let members: Vec<CountryCode> = importer.members.iter().copied().collect();
         let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
             let wgi = self
                 .governance()
@@ -338,7 +336,7 @@ impl Query<'_> {
                     basis: TradeFactorBasis::DomesticProduction,
                 }
             } else {
-                params.trade_factor(&self.ds().restrictions, mineral, hs, c, year)
+                params.trade_factor(&self.ds().restrictions, mineral, &stage, &members, c, year)
             };
             Ok(SupplierRisk {
                 country: c,
@@ -388,7 +386,8 @@ impl Query<'_> {
                 note: balance.note.clone(),
             });
             if let (Some(nir), Some(b)) = (&balance.nir_range, &balance.production.bounds) {
-                out.range = self.eu_sr_range(&out, &dep, balance, nir, b, year, params, eol)?;
+                out.range =
+                    self.eu_sr_range(&out, &dep, &members, balance, nir, b, year, params, eol)?;
             }
             return Ok(out);
         };
@@ -437,6 +436,7 @@ impl Query<'_> {
         &self,
         out: &EuSrStage,
         dep: &crate::Dependence,
+        members: &[CountryCode],
         balance: &crate::StageBalance,
         nir: &crate::NirRange,
         bounds: &crate::ProductionBounds,
@@ -461,7 +461,8 @@ impl Query<'_> {
                 .trade_factor(
                     &self.ds().restrictions,
                     &dep.mineral,
-                    &self.hs_of(&dep.mineral),
+                    &out.stage,
+                    members,
                     p.country,
                     year,
                 )
@@ -511,12 +512,5 @@ impl Query<'_> {
             hhi_wgi_t_sourcing_low: s_low,
             hhi_wgi_t_sourcing_high: s_high,
         }))
-    }
-
-    fn hs_of(&self, mineral: &str) -> Vec<HsCode> {
-        self.ds()
-            .mineral(mineral)
-            .map(|m| m.hs.iter().map(|c| c.hs).collect())
-            .unwrap_or_default()
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{AnalysisError, Result};
 use crate::governance::GovernanceGap;
-use derisk_model::{CountryCode, ExportRestriction, HsCode, MeasureType, Year};
+use derisk_model::{CountryCode, Date, ExportRestriction, MeasureType, Stage, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Defaults (European Commission 2017 guidelines, Blengini et al.): substitution index
 /// `SI_SR = 1` (no substitutes credited), EoL-RIR from the mineral record, trade parameter
 /// `t = 0.8` for partners with a trade agreement, `t = 1` otherwise, and for suppliers with
-/// an export restriction of the mineral in force during the year `t = 1.1` for a licence,
+/// an export restriction of the mineral that targets the importer `t = 1.1` for a licence,
 /// tax or quota and `t = 1.5` for a ban or suspension (derisk's documented reading of the
-/// guidelines' 1.1–1.5 range). No trade-agreement partners by default: the caller names
+/// guidelines' 1.1–1.5 range), counted pro rata over the days of the year the measure is
+/// in force and not suspended (see [`EuSrParams::trade_factor`]). No trade-agreement partners by default: the caller names
 /// them. Missing governance uses [`GovernanceGap::Midpoint`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EuSrParams {
@@ -58,8 +59,17 @@ pub struct TradeFactor {
 pub enum TradeFactorBasis {
     /// The importer's own production: not traded, `t = 1`.
     DomesticProduction,
-    /// An export restriction in force (the strongest, when several are).
-    ExportRestriction { id: String, measure: MeasureType },
+    /// Export restrictions that target the importer at this stage were in force (and not
+    /// suspended) on `days_in_force` of the year's `days_in_year` days; `id` and `measure`
+    /// name the strongest (highest `t`) of them. On the other days the supplier had its
+    /// agreement or baseline `t` (`agreement_otherwise`).
+    ExportRestriction {
+        id: String,
+        measure: MeasureType,
+        days_in_force: u16,
+        days_in_year: u16,
+        agreement_otherwise: bool,
+    },
     /// A trade-agreement partner.
     TradeAgreement,
     /// Neither: `t = 1`.
@@ -94,49 +104,100 @@ impl EuSrParams {
         self.governance_gap
     }
 
-    /// The trade parameter `t_c` of a supplier for a mineral and year: the largest `t` of
-    /// the export restrictions of that country covering the mineral (by id or by one of
-    /// its HS codes) in force during the year; else `t_agreement` for a trade-agreement
-    /// partner; else 1. A restriction outweighs an agreement.
+    /// The trade parameter `t_c` of supplier `country` toward an importer with `members`,
+    /// for `mineral` at `stage` in `year`.
+    ///
+    /// A measure applies when it is the supplier's, lists the mineral and the stage, and
+    /// targets at least one member (all destinations, or listed, less the exceptions). Each
+    /// day of the year has a `t`: the largest `t_restriction` of the applicable measures in
+    /// force and not suspended that day; on a day without one, `t_agreement` for a
+    /// trade-agreement partner, else 1 (a restriction outweighs an agreement). The year's
+    /// `t` is the mean over its days, so a ban (1.5) in force for half of a year gives 1.25
+    /// to a baseline supplier.
     pub fn trade_factor(
         &self,
         restrictions: &[ExportRestriction],
         mineral: &str,
-        mineral_hs: &[HsCode],
+        stage: &Stage,
+        members: &[CountryCode],
         country: CountryCode,
         year: Year,
     ) -> TradeFactor {
-        let active = restrictions.iter().filter(|r| {
-            r.country == country
-                && r.active_in(year)
-                && (r.minerals.iter().any(|m| m.as_str() == mineral)
-                    || r.hs.iter().any(|h| mineral_hs.contains(h)))
-        });
-        let strongest = active
-            .map(|r| (self.t_restriction(r.measure), r))
+        let agreement = self.trade_agreement_partners.contains(&country);
+        let base = if agreement { self.t_agreement } else { 1.0 };
+        let (first, last) = (Date::first_of(year), Date::last_of(year));
+        // Each applicable measure's t and its in-force day ranges within the year.
+        let applicable: Vec<Applicable> = restrictions
+            .iter()
+            .filter(|r| {
+                r.country == country && r.covers(mineral, Some(stage)) && r.targets_any(members)
+            })
+            .map(|r| {
+                (
+                    self.t_restriction(r.measure),
+                    r,
+                    r.in_force_between(first, last),
+                )
+            })
+            .filter(|(_, _, days)| !days.is_empty())
+            .collect();
+        let strongest = applicable
+            .iter()
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.id.cmp(&a.1.id)));
-        if let Some((t, r)) = strongest {
-            return TradeFactor {
-                t,
-                basis: TradeFactorBasis::ExportRestriction {
-                    id: r.id.clone(),
-                    measure: r.measure,
-                },
+        let Some((_, top, _)) = strongest else {
+            return if agreement {
+                TradeFactor {
+                    t: self.t_agreement,
+                    basis: TradeFactorBasis::TradeAgreement,
+                }
+            } else {
+                TradeFactor {
+                    t: 1.0,
+                    basis: TradeFactorBasis::Baseline,
+                }
             };
+        };
+        // Sweep the year's segments between the measures' boundaries.
+        let (y0, y1) = (first.day_number(), last.day_number() + 1);
+        let mut cuts: Vec<i64> = vec![y0, y1];
+        for (_, _, days) in &applicable {
+            for &(a, b) in days {
+                cuts.push(a);
+                cuts.push(b);
+            }
         }
-        if self.trade_agreement_partners.contains(&country) {
-            TradeFactor {
-                t: self.t_agreement,
-                basis: TradeFactorBasis::TradeAgreement,
+        cuts.sort_unstable();
+        cuts.dedup();
+        let (mut weighted, mut restricted_days) = (0.0, 0i64);
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let t_day = applicable
+                .iter()
+                .filter(|(_, _, days)| days.iter().any(|&(x, y)| x <= a && b <= y))
+                .map(|(t, _, _)| *t)
+                .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+            if t_day.is_some() {
+                restricted_days += b - a;
             }
-        } else {
-            TradeFactor {
-                t: 1.0,
-                basis: TradeFactorBasis::Baseline,
-            }
+            weighted += t_day.unwrap_or(base) * (b - a) as f64;
+        }
+        let days_in_year = Date::days_in_year(year);
+        TradeFactor {
+            t: weighted / f64::from(days_in_year),
+            basis: TradeFactorBasis::ExportRestriction {
+                id: top.id.clone(),
+                measure: top.measure,
+                days_in_force: u16::try_from(restricted_days).unwrap_or(days_in_year),
+                days_in_year,
+                agreement_otherwise: agreement,
+            },
         }
     }
 }
+
+/// A measure that applies to the supplier and importer: its `t` and its in-force day
+/// ranges within the year (half-open day numbers).
+type Applicable<'r> = (f64, &'r ExportRestriction, Vec<(i64, i64)>);
 
 /// Builder of [`EuSrParams`]; `build` checks every value.
 #[derive(Clone, Debug)]

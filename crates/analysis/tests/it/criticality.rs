@@ -10,7 +10,10 @@ use derisk_analysis::criticality::{
 use derisk_analysis::{
     AnalysisError, GovernanceGap, Importer, MemberProduction, NirNote, ProductionBasis,
 };
-use derisk_model::{Coverage, Dataset, MeasureType, Stage, TradeTable};
+use derisk_model::{
+    CountryCode, Coverage, Dataset, Date, ExportRestriction, MeasureSuspension, MeasureType,
+    RestrictionTargets, Stage, TradeTable,
+};
 
 fn sup(code: &str, share: f64, wgi_scaled: f64, t: f64) -> SupplierInput {
     SupplierInput {
@@ -159,31 +162,42 @@ fn params_builder_validates_and_trade_factor_follows_restrictions() {
             Some("2023-12-31"),
         ),
     ];
-    // 2022: licence only (1.1), and it outweighs the trade agreement.
-    let t = p.trade_factor(&rs, "cobalt", &[], c("CHN"), y(2022));
+    let any = [c("DEU")];
+    let tf = |rs: &[ExportRestriction], m: &str, who: &str, year: u16| {
+        p.trade_factor(rs, m, &Stage::Refining, &any, c(who), y(year))
+    };
+    // 2022: licence all year (1.1), and it outweighs the trade agreement.
+    let t = tf(&rs, "cobalt", "CHN", 2022);
     assert_eq!(t.t, 1.1);
     assert_eq!(
         t.basis,
         TradeFactorBasis::ExportRestriction {
             id: "chn-licence".into(),
-            measure: MeasureType::Licence
+            measure: MeasureType::Licence,
+            days_in_force: 365,
+            days_in_year: 365,
+            agreement_otherwise: true,
         }
     );
-    // 2023: the ban (overridden to 1.4) is the strongest.
-    let t = p.trade_factor(&rs, "cobalt", &[], c("CHN"), y(2023));
-    assert_eq!(t.t, 1.4);
+    // 2023: licence from January, the ban (overridden to 1.4) from 1 June: each day
+    // counts its strongest measure, so 151 days at 1.1 and 214 at 1.4.
+    let t = tf(&rs, "cobalt", "CHN", 2023);
+    assert_close(t.t, (151.0 * 1.1 + 214.0 * 1.4) / 365.0);
     assert_eq!(
         t.basis,
         TradeFactorBasis::ExportRestriction {
             id: "chn-ban".into(),
-            measure: MeasureType::Ban
+            measure: MeasureType::Ban,
+            days_in_force: 365,
+            days_in_year: 365,
+            agreement_otherwise: true,
         }
     );
     // Other minerals, partners, baseline.
-    let t = p.trade_factor(&rs, "nickel", &[], c("CHN"), y(2023));
+    let t = tf(&rs, "nickel", "CHN", 2023);
     assert_eq!((t.t, t.basis), (0.8, TradeFactorBasis::TradeAgreement));
-    assert_eq!(p.trade_factor(&rs, "cobalt", &[], c("CHL"), y(2023)).t, 0.8);
-    let t = p.trade_factor(&rs, "cobalt", &[], c("AUS"), y(2023));
+    assert_eq!(tf(&rs, "cobalt", "CHL", 2023).t, 0.8);
+    let t = tf(&rs, "cobalt", "AUS", 2023);
     assert_eq!((t.t, t.basis), (1.0, TradeFactorBasis::Baseline));
     let d = EuSrParams::default();
     assert_eq!(
@@ -347,7 +361,10 @@ fn eu_sr_on_a_dataset() {
         chn.trade.basis,
         TradeFactorBasis::ExportRestriction {
             id: "chn-co".into(),
-            measure: MeasureType::Licence
+            measure: MeasureType::Licence,
+            days_in_force: 365,
+            days_in_year: 365,
+            agreement_otherwise: false,
         }
     );
     let zaf = &a.processing.sourcing[1];
@@ -572,4 +589,165 @@ fn a_net_exporter_without_a_ratio_gets_ir_zero() {
         .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
         .unwrap();
     assert!(!b.processing.net_exporter_without_ratio);
+}
+
+// ---- export restrictions: targets, stages, pro rata ------------------------------------
+
+fn us_only(mut r: ExportRestriction) -> ExportRestriction {
+    r.targets = RestrictionTargets {
+        all: false,
+        listed: vec!["USA".into()],
+        countries: vec![c("USA")],
+        ..RestrictionTargets::default()
+    };
+    r
+}
+
+#[test]
+fn a_us_only_measure_changes_the_usa_t_and_nobody_elses() {
+    let p = EuSrParams::default();
+    let rs = vec![us_only(restriction(
+        "chn-us-ban",
+        "CHN",
+        "antimony",
+        MeasureType::Ban,
+        "2024-01-01",
+        None,
+    ))];
+    let t = |members: &[CountryCode]| {
+        p.trade_factor(
+            &rs,
+            "antimony",
+            &Stage::Refining,
+            members,
+            c("CHN"),
+            y(2024),
+        )
+    };
+    assert_eq!(t(&[c("USA")]).t, 1.5);
+    let eu = t(&[c("DEU"), c("FRA")]);
+    assert_eq!((eu.t, eu.basis), (1.0, TradeFactorBasis::Baseline));
+    // A group with one targeted member is reached (derisk's rule for groups).
+    assert_eq!(t(&[c("JPN"), c("USA")]).t, 1.5);
+    // Exceptions take a country out of an all-destinations measure.
+    let mut all_but_us = restriction("x", "CHN", "antimony", MeasureType::Ban, "2024-01-01", None);
+    all_but_us.targets.except = vec![c("USA")];
+    let rs = vec![all_but_us];
+    let t =
+        |m: &[CountryCode]| p.trade_factor(&rs, "antimony", &Stage::Refining, m, c("CHN"), y(2024));
+    assert_eq!(t(&[c("USA")]).t, 1.0);
+    assert_eq!(t(&[c("DEU")]).t, 1.5);
+}
+
+#[test]
+fn a_measure_applies_only_at_its_stages() {
+    let p = EuSrParams::default();
+    let mut ore_ban = restriction("nam", "NAM", "cobalt", MeasureType::Ban, "2023-06-08", None);
+    ore_ban.stages = vec![Stage::Mining];
+    let rs = vec![ore_ban];
+    let t = |s: Stage| {
+        p.trade_factor(&rs, "cobalt", &s, &[c("DEU")], c("NAM"), y(2024))
+            .t
+    };
+    assert_eq!(t(Stage::Mining), 1.5);
+    assert_eq!(t(Stage::Refining), 1.0);
+}
+
+#[test]
+fn a_measure_in_force_for_half_a_year_counts_half() {
+    // 2024 has 366 days; 2 July … 31 December is 183 of them.
+    let ban = restriction(
+        "half",
+        "CHN",
+        "gallium",
+        MeasureType::Ban,
+        "2024-07-02",
+        None,
+    );
+    let rs = vec![ban];
+    let p = EuSrParams::default();
+    let t = p.trade_factor(
+        &rs,
+        "gallium",
+        &Stage::Refining,
+        &[c("DEU")],
+        c("CHN"),
+        y(2024),
+    );
+    assert_close(t.t, 1.25);
+    assert!(matches!(
+        t.basis,
+        TradeFactorBasis::ExportRestriction {
+            days_in_force: 183,
+            days_in_year: 366,
+            ..
+        }
+    ));
+    // With a trade agreement, the other half counts 0.8.
+    let p = EuSrParams::builder()
+        .trade_agreement_partners([c("CHN")])
+        .build()
+        .unwrap();
+    let t = p.trade_factor(
+        &rs,
+        "gallium",
+        &Stage::Refining,
+        &[c("DEU")],
+        c("CHN"),
+        y(2024),
+    );
+    assert_close(t.t, 0.5 * 1.5 + 0.5 * 0.8);
+    // The whole of 2025 is in force: the full 1.5.
+    let t = p.trade_factor(
+        &rs,
+        "gallium",
+        &Stage::Refining,
+        &[c("DEU")],
+        c("CHN"),
+        y(2025),
+    );
+    assert_eq!(t.t, 1.5);
+    // Before its start: nothing.
+    let t = p.trade_factor(
+        &rs,
+        "gallium",
+        &Stage::Refining,
+        &[c("DEU")],
+        c("CHN"),
+        y(2023),
+    );
+    assert_eq!(t.basis, TradeFactorBasis::TradeAgreement);
+}
+
+#[test]
+fn suspended_days_do_not_count() {
+    let mut ban = restriction("b", "CHN", "gallium", MeasureType::Ban, "2024-01-01", None);
+    // Suspended 1 July 2024 … 30 June 2025 (inclusive).
+    ban.suspensions = vec![MeasureSuspension {
+        id: "pause".into(),
+        start: Date::parse("2024-07-01").unwrap(),
+        end: Date::parse("2025-06-30"),
+        summary: String::new(),
+        source_url: String::new(),
+    }];
+    let rs = vec![ban.clone()];
+    let p = EuSrParams::default();
+    let t = |year: u16| {
+        p.trade_factor(
+            &rs,
+            "gallium",
+            &Stage::Refining,
+            &[c("DEU")],
+            c("CHN"),
+            y(year),
+        )
+    };
+    // 2024: 1 January … 30 June = 182 of 366 days.
+    assert_close(t(2024).t, (182.0 * 1.5 + 184.0) / 366.0);
+    // 2025: 1 July … 31 December = 184 of 365 days.
+    assert_close(t(2025).t, (184.0 * 1.5 + 181.0) / 365.0);
+    assert!(ban.in_force_on(Date::parse("2024-06-30").unwrap()));
+    assert!(!ban.in_force_on(Date::parse("2024-07-01").unwrap()));
+    assert!(!ban.in_force_on(Date::parse("2025-06-30").unwrap()));
+    assert!(ban.in_force_on(Date::parse("2025-07-01").unwrap()));
 }

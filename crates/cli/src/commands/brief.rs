@@ -25,10 +25,11 @@ pub struct BriefArgs {
     /// Trade year (default: the latest in the trade table).
     #[arg(long)]
     pub year: Option<u16>,
-    /// Count export restrictions in force during this year (default: the latest year with
+    /// Count export restrictions in force, and not suspended, on this day (YYYY-MM-DD,
+    /// within the restriction table's range; default: 31 December of the latest year with
     /// production figures).
     #[arg(long)]
-    pub as_of: Option<u16>,
+    pub as_of: Option<String>,
     /// HHI bands (default: DOJ/FTC 2023).
     #[arg(long, value_enum)]
     pub thresholds: Option<ThresholdSet>,
@@ -45,7 +46,7 @@ impl BriefArgs {
             MineralSelection::List(self.minerals.clone())
         };
         req.year = self.year;
-        req.as_of = self.as_of;
+        req.as_of = self.as_of.clone();
         if let Some(t) = self.thresholds {
             req.thresholds = t.into();
         }

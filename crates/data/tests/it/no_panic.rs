@@ -289,7 +289,27 @@ fn all_importers(input: &[u8]) {
         let _ = usgs_nir::import("fuzz", input, ctx, &nir_map);
         let _ = usgs_nir::commodities_from_reader("fuzz", input, ctx);
     });
-    let _ = reference::restrictions_from_reader("fuzz", input, resolver(), minerals());
+    let groups = reference::groups(resolver()).expect("embedded groups");
+    let valid = reference::RESTRICTIONS_CSV.as_bytes();
+    let no_suspensions = "id,measures,start,end,summary,source_url\n".as_bytes();
+    let _ = reference::restrictions_from_readers(
+        "fuzz",
+        input,
+        "fuzz",
+        no_suspensions,
+        resolver(),
+        minerals(),
+        &groups,
+    );
+    let _ = reference::restrictions_from_readers(
+        "valid",
+        valid,
+        "fuzz",
+        input,
+        resolver(),
+        minerals(),
+        &groups,
+    );
     let _ = reference::groups_from_readers("fuzz", input, "fuzz", input, resolver());
     let _ = reference::sources_from_reader("fuzz", input);
     let _ = reference::minerals_from_readers("fuzz", input, "fuzz", input);

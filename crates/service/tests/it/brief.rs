@@ -190,6 +190,11 @@ fn deliberate_moves(old: &mut Value) {
         "/criticality/geopolrisk",
         json!(0.20799451444072795),
     );
+    // Fix of issue 8 (export restrictions by stage): Zimbabwe's lithium measures cover ore
+    // and unbeneficiated lithium (stage `mining`); India's lithium imports are carbonate
+    // and hydroxide (`refining`), so the 0.005 % India imports from Zimbabwe no longer
+    // counts as restricted.
+    moved(old, "lithium", "/dependence/restricted_share", json!(0.0));
 }
 
 /// Minerals with a carrier read by unit value (`data/reference/unit_value_bands.csv`):

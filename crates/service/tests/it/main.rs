@@ -8,5 +8,6 @@ mod dependence;
 mod proxy;
 mod published_nir;
 mod resolve;
+mod restrictions;
 mod roundtrip_props;
 mod schema;

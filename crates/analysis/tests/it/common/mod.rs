@@ -3,10 +3,11 @@
 
 use derisk_analysis::Engine;
 use derisk_model::{
-    Area, Basis, CountryCode, CountryGroup, Coverage, Dataset, DemandRecord, Evidence,
+    Area, Basis, CountryCode, CountryGroup, Coverage, Dataset, Date, DemandRecord, Evidence,
     ExportRestriction, Flag, GovernanceDimension, GovernanceRecord, GroupMember, HsCarrier, HsCode,
     MassUnit, Measure, MeasureType, MembershipStatus, Mineral, MineralForm, MineralId,
-    Nomenclature, Observation, Provenance, Source, SourceId, Stage, TradeFlow, Unit, Year,
+    Nomenclature, Observation, Provenance, RestrictionTargets, Source, SourceId, Stage, TradeFlow,
+    Unit, Year,
 };
 
 pub fn c(s: &str) -> CountryCode {
@@ -191,10 +192,16 @@ pub fn restriction(
         id: id.into(),
         country: c(country),
         minerals: vec![MineralId::try_from(mineral).unwrap()],
+        stages: HsCarrier::STAGES
+            .iter()
+            .map(|s| Stage::try_from(*s).unwrap())
+            .collect(),
         hs: vec![],
         measure,
-        start: start.into(),
-        end: end.map(str::to_string),
+        targets: RestrictionTargets::everyone(),
+        start: Date::parse(start).unwrap(),
+        end: end.map(|e| Date::parse(e).unwrap()),
+        suspensions: Vec::new(),
         summary: String::new(),
         source_url: String::new(),
     }
