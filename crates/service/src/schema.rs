@@ -67,6 +67,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             "criticality-summary.response",
             schema_for!(criticality::CriticalitySummaryResponse),
         ),
+        (
+            "criticality-batch.request",
+            schema_for!(criticality::CriticalityBatchRequest),
+        ),
+        (
+            "criticality-batch.response",
+            schema_for!(criticality::CriticalityBatchResponse),
+        ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

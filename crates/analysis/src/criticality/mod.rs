@@ -5,6 +5,7 @@
 mod disruption;
 mod eu_sr;
 mod geopolrisk;
+mod geopolrisk_py;
 mod params;
 mod weighted_hhi;
 
@@ -18,6 +19,11 @@ pub use eu_sr::{
 pub use geopolrisk::{
     geopolrisk, GeoPolRisk, GeoPolRiskAssessment, GeoPolRiskInput, GprsGap, GprsSupplier,
     GprsSupplierScored, GEOPOLRISK_CITATION,
+};
+pub use geopolrisk_py::{
+    geopolrisk_py, py_material, py_materials, GeoPolRiskPyAssessment, PyContext, PyFlow, PyGap,
+    PyGovernanceBasis, PyInput, PyMaterial, PyScore, PySupplier, CF_COPPER_OECD,
+    GEOPOLRISK_PY_CITATION, PY_PRODUCTION_SOURCE, PY_UNMATCHED_WGI,
 };
 pub use params::{EuSrParams, EuSrParamsBuilder, TradeFactor, TradeFactorBasis};
 pub use weighted_hhi::weighted_hhi;

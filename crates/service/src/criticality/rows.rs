@@ -20,6 +20,9 @@ pub enum Indicator {
     Geopolrisk,
     /// USGS-style disruption potential, 0–1.
     DisruptionPotential,
+    /// GeoPolRisk as geopolrisk-py 2.0.1 computes it, 0–1 (one score; the row's stage is
+    /// that of the World Mining Data table its HHI comes from).
+    GeopolriskPy,
 }
 
 /// One indicator at one stage. Input columns are empty where they do not apply to the
@@ -155,4 +158,33 @@ pub(crate) fn rows(a: &Assessment) -> Vec<IndicatorRow> {
     v.extend(a.gpr.iter().map(|(s, o)| gpr_row(s, o)));
     v.extend(a.dp.iter().map(|(s, o)| dp_row(s, o)));
     v
+}
+
+/// The row of the geopolrisk-py variant: its stage is the production table's (mining when
+/// there is none); imports and production are gross tonnes and World Mining Data's unit.
+pub(crate) fn py_indicator_row(
+    a: &derisk_analysis::criticality::GeoPolRiskPyAssessment,
+) -> IndicatorRow {
+    let r = a.result.as_ref();
+    IndicatorRow {
+        indicator: Indicator::GeopolriskPy,
+        stage: a.production_stage.clone().unwrap_or(Stage::Mining),
+        value: r.map(|r| r.score),
+        value_upper: None,
+        kept: None,
+        source: Some(a.production_source.clone()),
+        unlisted_share: None,
+        producers: None,
+        hhi_wgi_t_global: None,
+        hhi_wgi_t_sourcing: None,
+        import_reliance: None,
+        import_reliance_used: None,
+        eol_rir: None,
+        si_sr: None,
+        hhi: r.map(|r| r.hhi),
+        import_risk: r.map(|r| r.import_risk),
+        imports_t: r.map(|r| r.total_imports_t),
+        domestic_production_t: r.map(|r| r.importer_production_t),
+        reason: a.reason.as_ref().map(|g| g.to_string()),
+    }
 }

@@ -74,6 +74,16 @@ impl Service {
             }
             .into());
         }
+        if req.method != super::GprsMethod::Derisk {
+            return Err(UsageError::Invalid {
+                field: "method".into(),
+                given: "geopolrisk-py".into(),
+                expected: "derisk in the summary; ask the batch (every mineral of an \
+                           importer) for geopolrisk-py's scores"
+                    .into(),
+            }
+            .into());
+        }
         let plan = self.plan(req)?;
         let q = engine.query();
         let mut minerals = Vec::with_capacity(engine.minerals().len());

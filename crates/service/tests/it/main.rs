@@ -4,6 +4,7 @@ mod carriers;
 mod catalog;
 mod coverage;
 mod criticality;
+mod criticality_batch;
 mod dependence;
 mod proxy;
 mod published_nir;

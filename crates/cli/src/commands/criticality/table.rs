@@ -4,8 +4,8 @@
 use crate::render::{self, number, paragraph, pct, Footnotes};
 use anyhow::Result;
 use derisk_service::criticality::{
-    ClassificationBasis, CriticalityResponse, CriticalitySummaryResponse, ImputedGovernance,
-    Indicator, IndicatorRow, ParamOrigin,
+    ClassificationBasis, CriticalityBatchResponse, CriticalityResponse, CriticalitySummaryResponse,
+    ImputedGovernance, Indicator, IndicatorRow, ParamOrigin,
 };
 use derisk_service::defaults::YearBasis;
 use derisk_service::meta::Attribution;
@@ -61,6 +61,14 @@ fn inputs(r: &IndicatorRow) -> String {
         ),
         Indicator::Geopolrisk if r.value.is_some() => format!(
             "HHI {} ({source}) × import risk {}; imports {} t, production {} t contained",
+            n(r.hhi),
+            n(r.import_risk),
+            n(r.imports_t),
+            n(r.domestic_production_t)
+        ),
+        Indicator::GeopolriskPy if r.value.is_some() => format!(
+            "HHI {} ({source}) × import risk {}; imports {} t gross, production {} t \
+             (World Mining Data's unit)",
             n(r.hhi),
             n(r.import_risk),
             n(r.imports_t),
@@ -262,5 +270,62 @@ pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()
             r.classification_rule, r.governance_gap.meaning
         ),
     )?;
+    sources(out, &r.attribution)
+}
+
+/// The batch: one row per importer × mineral × year (× stage for derisk's method).
+pub fn batch(out: &mut dyn Write, r: &CriticalityBatchResponse) -> Result<()> {
+    paragraph(
+        out,
+        &format!(
+            "GeoPolRisk, {} importer(s) × {} mineral(s) × {}–{}: {}",
+            r.importers,
+            r.minerals.len(),
+            r.from_year,
+            r.to_year,
+            r.method.summary
+        ),
+    )?;
+    let mut notes = Footnotes::default();
+    let mut t = render::table(
+        [
+            "importer",
+            "mineral",
+            "year",
+            "stage",
+            "GPRS",
+            "HHI",
+            "import risk",
+            "imports t",
+            "production t",
+            "CF",
+            "notes",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for row in &r.rows {
+        t.add_row(vec![
+            row.importer.clone(),
+            row.mineral.clone(),
+            row.year.to_string(),
+            row.stage.as_ref().map_or("–".into(), |s| s.to_string()),
+            number(row.score),
+            number(row.hhi),
+            number(row.import_risk),
+            number(row.imports_t),
+            number(row.production_t),
+            number(row.cf),
+            row.reason
+                .clone()
+                .map_or(String::new(), |why| notes.mark(why)),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    notes.write(out)?;
+    for d in &r.method.differences {
+        paragraph(out, &format!("  - {d}"))?;
+    }
+    paragraph(out, &format!("Method: {}", r.method.citation))?;
     sources(out, &r.attribution)
 }
