@@ -177,11 +177,24 @@ impl fmt::Display for ProductionBasis {
                 }
             }
             ProductionBasis::Unknown { members } => {
-                let who: Vec<String> = members
+                // Members with the same reason are named together, in order of first
+                // appearance: "AUT BEL … (25) unknown: not in iea-cmd-2025, …".
+                let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+                for m in members {
+                    let why = m.production.to_string();
+                    match groups.iter_mut().find(|g| g.0 == why) {
+                        Some(g) => g.1.push(m.country.to_string()),
+                        None => groups.push((why, vec![m.country.to_string()])),
+                    }
+                }
+                let parts: Vec<String> = groups
                     .iter()
-                    .map(|m| format!("{} {}", m.country, m.production))
+                    .map(|(why, who)| match who.len() {
+                        1 => format!("{} {why}", who[0]),
+                        n => format!("{} ({n}) {why}", who.join(" ")),
+                    })
                     .collect();
-                write!(f, "production unknown: {}", who.join(", "))
+                write!(f, "production unknown: {}", parts.join("; "))
             }
         }
     }
@@ -385,6 +398,9 @@ impl fmt::Display for EuSrGap {
             EuSrGap::Sourcing { error } => write!(f, "sourcing: {error}"),
             EuSrGap::ImportRelianceUnknown { note } => {
                 write!(f, "import reliance unknown: {note}")
+            }
+            EuSrGap::NotAssessed => {
+                f.write_str("stage not assessed (the parameters assess the other stage only)")
             }
             EuSrGap::NoSourcingQuantity => {
                 f.write_str("sourcing: no production and no imports with a quantity")

@@ -94,6 +94,7 @@ impl fmt::Display for GapKind {
             GapKind::NoSourcingQuantity => "no production and no imports with a quantity",
             GapKind::TonnageUnknown => "trade tonnage unknown (values only in this year)",
             GapKind::NoTradeRows => "trade unknown (an HS code has no rows in this year)",
+            GapKind::NotAssessed => "stage not assessed (EU conventions)",
             GapKind::Other => "not computable",
         })
     }

@@ -194,6 +194,9 @@ pub enum EuSrGap {
     ImportRelianceUnknown { note: NirNote },
     /// Neither production nor imports with a quantity.
     NoSourcingQuantity,
+    /// The stage is not among those the parameters assess (the EU assesses some materials
+    /// at extraction or processing only).
+    NotAssessed,
 }
 
 /// Where the end-of-life recycling input rate came from.
@@ -325,6 +328,10 @@ impl Query<'_> {
             range: None,
             net_exporter_without_ratio: false,
         };
+        if !params.assesses(&stage) {
+            out.reason = Some(EuSrGap::NotAssessed);
+            return Ok(out);
+        }
         let members: Vec<CountryCode> = importer.members.iter().copied().collect();
         let score = |c: CountryCode, share: f64, domestic: bool| -> Result<SupplierRisk> {
             let wgi = self

@@ -25,6 +25,8 @@ pub struct EuSrParams {
     t_restriction: BTreeMap<MeasureType, f64>,
     trade_agreement_partners: BTreeSet<CountryCode>,
     governance_gap: GovernanceGap,
+    /// The stages assessed (extraction = mining, processing = refining); `None`: both.
+    stages: Option<BTreeSet<Stage>>,
 }
 
 impl Default for EuSrParams {
@@ -42,6 +44,7 @@ impl Default for EuSrParams {
             ]),
             trade_agreement_partners: BTreeSet::new(),
             governance_gap: GovernanceGap::Midpoint,
+            stages: None,
         }
     }
 }
@@ -102,6 +105,10 @@ impl EuSrParams {
     }
     pub fn governance_gap(&self) -> GovernanceGap {
         self.governance_gap
+    }
+    /// Whether `stage` is assessed (all stages unless [`EuSrParamsBuilder::stages`] was set).
+    pub fn assesses(&self, stage: &Stage) -> bool {
+        self.stages.as_ref().is_none_or(|s| s.contains(stage))
     }
 
     /// The trade parameter `t_c` of supplier `country` toward an importer with `members`,
@@ -224,6 +231,12 @@ impl EuSrParamsBuilder {
     }
     pub fn trade_agreement_partners(mut self, c: impl IntoIterator<Item = CountryCode>) -> Self {
         self.params.trade_agreement_partners = c.into_iter().collect();
+        self
+    }
+    /// Assess only these stages (the EU assesses some materials at extraction or
+    /// processing only).
+    pub fn stages(mut self, s: impl IntoIterator<Item = Stage>) -> Self {
+        self.params.stages = Some(s.into_iter().collect());
         self
     }
     pub fn governance_gap(mut self, g: GovernanceGap) -> Self {

@@ -7,7 +7,9 @@ use crate::render::{self, Format};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use derisk_analysis::GovernanceGap;
-use derisk_service::criticality::{CriticalityBatchRequest, CriticalityRequest, GprsMethod};
+use derisk_service::criticality::{
+    CriticalityBatchRequest, CriticalityRequest, EuConventions, GprsMethod,
+};
 use derisk_service::Service;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -45,11 +47,17 @@ pub struct CriticalityArgs {
     /// Year; by default the latest year in the trade table.
     #[arg(long)]
     pub year: Option<u16>,
-    /// EU substitution index SI_SR (0–1) for every mineral; default 1 (no substitute).
+    /// EU SR defaults: the European Commission's 2023 assessment conventions (stages
+    /// assessed, SI_SR and EoL-RIR per material; the EU's trade-agreement partners for an
+    /// EU importer), or none (both stages, SI_SR 1, EoL-RIR from the mineral's record).
+    #[arg(long, value_enum, value_name = "SET")]
+    pub eu_conventions: Option<ConventionsArg>,
+    /// EU substitution index SI_SR (0–1) for every mineral; default the EU's 2023 value
+    /// for the material, else 1 (no substitute).
     #[arg(long, value_name = "F")]
     pub si_sr: Option<f64>,
-    /// EU end-of-life recycling input rate (0–1) for every mineral; default the mineral's
-    /// record.
+    /// EU end-of-life recycling input rate (0–1) for every mineral; default the EU's 2023
+    /// value, else the mineral's record.
     #[arg(long, value_name = "F")]
     pub eol_rir: Option<f64>,
     /// EU economic importance (EI) for every mineral, used only to classify: critical
@@ -112,6 +120,22 @@ impl From<MethodArg> for GprsMethod {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConventionsArg {
+    #[value(name = "2023")]
+    Eu2023,
+    None,
+}
+
+impl From<ConventionsArg> for EuConventions {
+    fn from(c: ConventionsArg) -> EuConventions {
+        match c {
+            ConventionsArg::Eu2023 => EuConventions::Eu2023,
+            ConventionsArg::None => EuConventions::None,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GapRule {
     Midpoint,
     Worst,
@@ -143,6 +167,9 @@ pub fn run(
     }
     req.mineral = args.mineral.clone();
     req.year = args.year;
+    if let Some(c) = args.eu_conventions {
+        req.eu_conventions = c.into();
+    }
     req.si_sr = args.si_sr;
     req.eol_rir = args.eol_rir;
     req.ei = args.ei;

@@ -48,6 +48,9 @@ pub enum GapKind {
     TonnageUnknown,
     /// A carrier of the stage has no trade rows at all in the year: trade unknown.
     NoTradeRows,
+    /// The EU SR parameters do not assess the stage (the EU's 2023 conventions assess
+    /// some materials at one stage only).
+    NotAssessed,
     /// Any other reason: see the full reason.
     Other,
 }
@@ -77,6 +80,7 @@ impl GapReason {
                     _ => GapKind::ImportRelianceUnknown,
                 },
                 EuSrGap::NoSourcingQuantity => GapKind::NoSourcingQuantity,
+                EuSrGap::NotAssessed => GapKind::NotAssessed,
             },
             GapReason::Geopolrisk { gap } => match gap {
                 GprsGap::ProductionUnknown { .. } => GapKind::DomesticProductionUnknown,

@@ -73,6 +73,26 @@ pub struct CriticalityRequest {
     /// that tool computes it (see [`GprsMethod`]). Only GeoPolRisk changes.
     #[serde(default)]
     pub method: GprsMethod,
+    /// The EU's 2023 assessment conventions as EU SR defaults (stages assessed, SI_SR,
+    /// EoL-RIR per material; the EU's trade-agreement partners for an EU importer), or none.
+    #[serde(default)]
+    pub eu_conventions: EuConventions,
+}
+
+/// Which published conventions supply the EU SR defaults.
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EuConventions {
+    /// The European Commission's 2023 assessment: per material the stages assessed, SI_SR
+    /// and EoL-RIR (`eu-crm-2023`), and for an importer inside the EU the EU's trade
+    /// agreements in force (t = 0.8).
+    #[default]
+    Eu2023,
+    /// None: both stages, SI_SR 1, EoL-RIR from the mineral's record, no agreement
+    /// partners unless given.
+    None,
 }
 
 impl CriticalityRequest {
@@ -87,6 +107,7 @@ impl CriticalityRequest {
             overrides: BTreeMap::new(),
             governance_gap: GovernanceGap::default(),
             method: GprsMethod::default(),
+            eu_conventions: EuConventions::default(),
         }
     }
 }
@@ -187,6 +208,7 @@ impl Service {
             req.ei,
             req.governance_gap,
             &req.overrides,
+            req.eu_conventions,
         )?;
         let (year, year_basis) = trade_year(engine, req.year)?;
         let importer = Importer {

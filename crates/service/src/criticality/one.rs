@@ -71,7 +71,9 @@ impl Service {
         let plan = self.plan(req)?;
         let mineral = resolve_mineral(engine.dataset(), text)?;
         let id = mineral.id.as_str();
-        let p = plan.params.for_mineral(engine, id)?;
+        let p = plan
+            .params
+            .for_mineral(engine, id, &plan.importer, plan.year)?;
         let q = engine.query();
         let a = assess(&q, &plan.importer, id, plan.year, &p.eu)
             .map_err(|e| ServiceError::from_analysis(engine, e))?;

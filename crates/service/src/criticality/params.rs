@@ -3,9 +3,11 @@
 //! value, which wins over the method's default.
 
 use super::overrides::{checked, Checked, OverrideError, OverrideField, ParamOverride};
+use super::EuConventions;
 use crate::error::{ServiceError, UsageError};
 use derisk_analysis::criticality::EuSrParams;
-use derisk_analysis::{Engine, GovernanceGap};
+use derisk_analysis::{Engine, GovernanceGap, Importer};
+use derisk_model::{CountryCode, Dataset, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -15,6 +17,9 @@ use std::collections::BTreeMap;
 pub enum ParamOrigin {
     /// The method's default (for `eol_rir`: the mineral's record, see `eol_rir_basis`).
     Default,
+    /// The EU's 2023 assessment parameters for the mineral (`eu-crm-2023`), or for trade
+    /// partners the EU's agreements in force.
+    Eu2023,
     /// The request-wide value (`--si-sr`, `--eol-rir`, `--ei`).
     Request,
     /// The mineral's override (`--params` file).
@@ -24,6 +29,8 @@ pub enum ParamOrigin {
 /// Where each EU SR parameter of an answer came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ParameterOrigins {
+    /// The stages assessed: the EU's 2023 choice, or both by default.
+    pub stages: ParamOrigin,
     pub si_sr: ParamOrigin,
     pub eol_rir: ParamOrigin,
     pub t_agreement: ParamOrigin,
@@ -39,6 +46,7 @@ pub(crate) struct ParamSet {
     ei: Option<f64>,
     gap: GovernanceGap,
     overrides: BTreeMap<String, Checked>,
+    conventions: EuConventions,
 }
 
 /// The parameters in force for one mineral.
@@ -57,6 +65,7 @@ impl ParamSet {
         ei: Option<f64>,
         gap: GovernanceGap,
         overrides: &BTreeMap<String, ParamOverride>,
+        conventions: EuConventions,
     ) -> Result<ParamSet, UsageError> {
         for (field, v) in [
             (OverrideField::SiSr, si_sr),
@@ -81,25 +90,38 @@ impl ParamSet {
             ei,
             gap,
             overrides,
+            conventions,
         })
     }
 
-    /// Defaults, then the request-wide values, then the mineral's override.
+    /// Defaults, then the EU's 2023 conventions (unless turned off), then the request-wide
+    /// values, then the mineral's override. `importer` and `year` choose the trade-agreement
+    /// partners: the EU's agreements in force in the year when every member of the importer
+    /// is an EU member.
     pub fn for_mineral(
         &self,
         engine: &Engine,
         mineral: &str,
+        importer: &Importer,
+        year: Year,
     ) -> Result<MineralParams, ServiceError> {
         let o = self.overrides.get(mineral).cloned().unwrap_or_default();
-        let pick = |file: Option<f64>, request: Option<f64>| match (file, request) {
-            (Some(v), _) => (Some(v), ParamOrigin::Override),
-            (None, Some(v)) => (Some(v), ParamOrigin::Request),
-            (None, None) => (None, ParamOrigin::Default),
+        let ds = engine.dataset();
+        let eu = match self.conventions {
+            EuConventions::Eu2023 => ds.eu_crm_params(mineral),
+            EuConventions::None => None,
         };
-        let (si_sr, si_origin) = pick(o.si_sr, self.si_sr);
-        let (eol_rir, eol_origin) = pick(o.eol_rir, self.eol_rir);
-        let (t_agreement, t_origin) = pick(o.t_agreement, None);
-        let (ei, ei_origin) = pick(o.ei, self.ei);
+        let pick =
+            |file: Option<f64>, request: Option<f64>, eu: Option<f64>| match (file, request, eu) {
+                (Some(v), _, _) => (Some(v), ParamOrigin::Override),
+                (None, Some(v), _) => (Some(v), ParamOrigin::Request),
+                (None, None, Some(v)) => (Some(v), ParamOrigin::Eu2023),
+                (None, None, None) => (None, ParamOrigin::Default),
+            };
+        let (si_sr, si_origin) = pick(o.si_sr, self.si_sr, eu.and_then(|p| p.si_sr));
+        let (eol_rir, eol_origin) = pick(o.eol_rir, self.eol_rir, eu.map(|p| p.eol_rir));
+        let (t_agreement, t_origin) = pick(o.t_agreement, None, None);
+        let (ei, ei_origin) = pick(o.ei, self.ei, None);
         let mut b = EuSrParams::builder().governance_gap(self.gap);
         if let Some(v) = si_sr {
             b = b.si_sr(v);
@@ -110,12 +132,27 @@ impl ParamSet {
         if let Some(v) = t_agreement {
             b = b.t_agreement(v);
         }
-        let partners_origin = match o.partners {
+        let stages_origin = match eu {
             Some(p) => {
+                b = b.stages(p.stages_assessed.iter().cloned());
+                ParamOrigin::Eu2023
+            }
+            None => ParamOrigin::Default,
+        };
+        let eu_partners = match self.conventions {
+            EuConventions::Eu2023 => agreement_partners(ds, "eu27", importer, year),
+            EuConventions::None => None,
+        };
+        let partners_origin = match (o.partners, eu_partners) {
+            (Some(p), _) => {
                 b = b.trade_agreement_partners(p);
                 ParamOrigin::Override
             }
-            None => ParamOrigin::Default,
+            (None, Some(p)) => {
+                b = b.trade_agreement_partners(p);
+                ParamOrigin::Eu2023
+            }
+            (None, None) => ParamOrigin::Default,
         };
         let eu = b
             .build()
@@ -124,6 +161,7 @@ impl ParamSet {
             eu,
             ei,
             origins: ParameterOrigins {
+                stages: stages_origin,
                 si_sr: si_origin,
                 eol_rir: eol_origin,
                 t_agreement: t_origin,
@@ -132,4 +170,33 @@ impl ParamSet {
             },
         })
     }
+}
+
+/// The partners of `party`'s trade agreements that count in `year` for `importer`: `None`
+/// unless every member of the importer belongs to the party in that year. An agreement
+/// counts from the year it applied by 1 July (in force for most of the year).
+fn agreement_partners(
+    ds: &Dataset,
+    party: &str,
+    importer: &Importer,
+    year: Year,
+) -> Option<Vec<CountryCode>> {
+    let group = ds.group(party)?;
+    let inside = importer.members.iter().all(|c| {
+        group
+            .members
+            .iter()
+            .any(|m| m.country == *c && m.since.is_none_or(|s| s <= year.get()))
+    });
+    if !inside || importer.members.is_empty() {
+        return None;
+    }
+    let cutoff = format!("{}-07-01", year.get());
+    Some(
+        ds.trade_agreements
+            .iter()
+            .filter(|a| a.party == party && a.start.as_str() <= cutoff.as_str())
+            .map(|a| a.partner)
+            .collect(),
+    )
 }

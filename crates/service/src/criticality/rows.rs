@@ -35,6 +35,10 @@ pub struct IndicatorRow {
     /// Disruption potential with the unlisted residual as one producer of the worst
     /// governance.
     pub value_upper: Option<f64>,
+    /// EU SR without a value because the importer's production is only bounded: the range
+    /// the value lies in.
+    pub value_low: Option<f64>,
+    pub value_high: Option<f64>,
     /// EU SR: whether this stage's value is the one kept (the higher).
     pub kept: Option<bool>,
     /// Production source of the world shares.
@@ -69,6 +73,8 @@ impl IndicatorRow {
             stage,
             value: None,
             value_upper: None,
+            value_low: None,
+            value_high: None,
             kept: None,
             source: None,
             unlisted_share: None,
@@ -92,6 +98,8 @@ fn eu_row(a: &EuSrAssessment, st: &EuSrStage) -> IndicatorRow {
     let r = st.result.as_ref();
     IndicatorRow {
         value: r.map(|r| r.sr),
+        value_low: st.range.as_ref().map(|x| x.low),
+        value_high: st.range.as_ref().map(|x| x.high),
         kept: Some(a.kept.as_ref() == Some(&st.stage)),
         source: st.global_source.clone(),
         unlisted_share: st.global_unlisted_share,
@@ -171,6 +179,8 @@ pub(crate) fn py_indicator_row(
         stage: a.production_stage.clone().unwrap_or(Stage::Mining),
         value: r.map(|r| r.score),
         value_upper: None,
+        value_low: None,
+        value_high: None,
         kept: None,
         source: Some(a.production_source.clone()),
         unlisted_share: None,

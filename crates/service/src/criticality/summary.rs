@@ -91,7 +91,9 @@ impl Service {
         let mut restrictions = false;
         for m in engine.minerals() {
             let id = m.id.as_str();
-            let p = plan.params.for_mineral(engine, id)?;
+            let p = plan
+                .params
+                .for_mineral(engine, id, &plan.importer, plan.year)?;
             let a = assess(&q, &plan.importer, id, plan.year, &p.eu)
                 .map_err(|e| ServiceError::from_analysis(engine, e))?;
             production.extend(a.production_sources());

@@ -6,8 +6,8 @@ use derisk_analysis::{AnalysisError, Engine, GovernanceGap};
 use derisk_model::Stage;
 use derisk_service::criticality::{
     check_override, ClassificationBasis, CriticalityRequest, CriticalityResponse,
-    CriticalitySummaryResponse, EuClassification, GapKind, Indicator, OverrideError, OverrideField,
-    ParamOrigin, ParamOverride, StageOutcome,
+    CriticalitySummaryResponse, EuClassification, EuConventions, GapKind, Indicator, OverrideError,
+    OverrideField, ParamOrigin, ParamOverride, StageOutcome,
 };
 use derisk_service::{Service, ServiceError, UsageError};
 use std::sync::OnceLock;
@@ -21,9 +21,18 @@ fn service() -> &'static Service {
     })
 }
 
+/// A request without the EU's 2023 conventions, so that the method's own defaults are
+/// tested (SI_SR 1, both stages, no agreement partners); `eu2023` tests the conventions.
 fn request(importer: &str, mineral: Option<&str>) -> CriticalityRequest {
     let mut r = CriticalityRequest::new(importer);
     r.mineral = mineral.map(str::to_string);
+    r.eu_conventions = EuConventions::None;
+    r
+}
+
+fn eu2023(importer: &str, mineral: Option<&str>) -> CriticalityRequest {
+    let mut r = request(importer, mineral);
+    r.eu_conventions = EuConventions::Eu2023;
     r
 }
 
@@ -511,4 +520,70 @@ fn responses_round_trip_through_json() {
     round_trip(&one(&request("IND", Some("gallium"))));
     round_trip(&summary(&request("IND", None)));
     round_trip(&request("FIN", Some("cobalt")));
+}
+
+/// The EU's 2023 conventions are the default: per material the stages the EU assessed,
+/// its SI_SR and EoL-RIR, and for an importer inside the EU the EU's trade-agreement
+/// partners in force (t = 0.8); `none` turns them off.
+#[test]
+fn eu_2023_conventions_are_the_defaults_and_can_be_turned_off() {
+    assert_eq!(
+        CriticalityRequest::new("FIN").eu_conventions,
+        EuConventions::Eu2023
+    );
+    let on = one(&eu2023("FIN", Some("cobalt")));
+    let off = cobalt_fin();
+    assert_eq!(on.parameters.si_sr, ParamOrigin::Eu2023);
+    assert_eq!(on.parameters.eol_rir, ParamOrigin::Eu2023);
+    assert_eq!(on.parameters.stages, ParamOrigin::Eu2023);
+    assert_eq!(on.parameters.trade_agreement_partners, ParamOrigin::Eu2023);
+    assert_eq!(off.parameters.si_sr, ParamOrigin::Default);
+    assert_eq!(
+        off.parameters.trade_agreement_partners,
+        ParamOrigin::Default
+    );
+    // Cobalt, EU 2023: SI_SR 0.98, EoL-RIR 22 %.
+    assert_eq!(on.eu_sr.params.si_sr(), 0.98);
+    assert_eq!(on.eu_sr.eol_rir, 0.22);
+    // Partners in force by 1 July 2024: Chile (2003), Japan (2019), New Zealand (1 May
+    // 2024) and Kenya (1 July 2024); not China, the USA or Australia.
+    let partners = on.eu_sr.params.trade_agreement_partners();
+    for c in ["CHL", "JPN", "NZL", "KEN", "CAN", "NOR"] {
+        assert!(partners.iter().any(|p| p.as_str() == c), "{c}");
+    }
+    for c in ["CHN", "USA", "AUS", "IDN"] {
+        assert!(!partners.iter().any(|p| p.as_str() == c), "{c}");
+    }
+    assert!(off.eu_sr.params.trade_agreement_partners().is_empty());
+    // A year before the New Zealand agreement: not a partner.
+    let mut y2023 = eu2023("FIN", Some("cobalt"));
+    y2023.year = Some(2023);
+    let r = one(&y2023);
+    assert!(!r
+        .eu_sr
+        .params
+        .trade_agreement_partners()
+        .iter()
+        .any(|p| p.as_str() == "NZL"));
+    // Outside the EU no partners, but the material's parameters still apply.
+    let usa = one(&eu2023("USA", Some("cobalt")));
+    assert_eq!(
+        usa.parameters.trade_agreement_partners,
+        ParamOrigin::Default
+    );
+    assert_eq!(usa.parameters.si_sr, ParamOrigin::Eu2023);
+    // Gallium is assessed at processing only: extraction is not assessed.
+    let ga = one(&eu2023("eu27", Some("gallium")));
+    assert_eq!(
+        ga.eu_sr.extraction.reason,
+        Some(derisk_analysis::criticality::EuSrGap::NotAssessed)
+    );
+    let ga_off = one(&request("eu27", Some("gallium")));
+    assert_ne!(
+        ga_off.eu_sr.extraction.reason,
+        Some(derisk_analysis::criticality::EuSrGap::NotAssessed)
+    );
+    // SI_SR scales SR: with the same inputs otherwise, on/off differ by SI_SR and partners
+    // only, and partners can only lower t, so SR(on) ≤ 0.98 · SR(off).
+    assert!(eu_sr(&on) <= 0.98 * eu_sr(off) + 1e-12);
 }

@@ -21,6 +21,7 @@ fn year_words(b: YearBasis) -> &'static str {
 fn origin_words(o: ParamOrigin) -> &'static str {
     match o {
         ParamOrigin::Default => "default",
+        ParamOrigin::Eu2023 => "EU 2023 assessment",
         ParamOrigin::Request => "flag",
         ParamOrigin::Override => "--params",
     }
@@ -103,7 +104,12 @@ pub fn detail(out: &mut dyn Write, r: &CriticalityResponse) -> Result<()> {
             .to_vec(),
     );
     for row in &r.rows {
-        let mut value = number(row.value);
+        let mut value = match (row.value, row.value_low, row.value_high) {
+            (None, Some(lo), Some(hi)) => {
+                format!("{}–{} (range)", number(Some(lo)), number(Some(hi)))
+            }
+            (v, _, _) => number(v),
+        };
         if row.kept == Some(true) {
             value.push_str(" (kept)");
         }
