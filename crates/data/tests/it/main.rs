@@ -5,6 +5,7 @@ mod baci_selected;
 mod common;
 mod countries;
 mod errors;
+mod eu_conventions;
 mod iea;
 mod no_panic;
 mod processing;
