@@ -486,6 +486,12 @@ impl fmt::Display for BriefGap {
                 "dependence: no imports recorded under {} in {year}",
                 join(hs, ", ")
             ),
+            BriefGap::TradeRowsMissing { hs, year } => write!(
+                f,
+                "dependence: imports unknown: {} has no trade rows in {year} (a gap in the \
+                 data, not zero)",
+                join(hs, ", ")
+            ),
         }
     }
 }

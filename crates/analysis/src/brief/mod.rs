@@ -175,6 +175,9 @@ pub enum BriefGap {
     Dependence { error: AnalysisError },
     /// The importer recorded no imports under the mineral's HS codes in the year.
     NoImports { hs: Vec<HsKey>, year: Year },
+    /// These HS codes have no trade rows at all in the year (a gap in the data, not zero
+    /// trade), and the others carry no imports of the importer: imports unknown.
+    TradeRowsMissing { hs: Vec<HsKey>, year: Year },
 }
 
 /// Everything the briefing says about one mineral.
@@ -417,6 +420,12 @@ impl Query<'_> {
     ) -> Result<std::result::Result<DependenceSummary, BriefGap>> {
         let d = self.dependence_once(importer, mineral, year, None, None)?;
         let imp = &d.imports;
+        if imp.flows == 0 && !imp.carriers_without_rows.is_empty() {
+            return Ok(Err(BriefGap::TradeRowsMissing {
+                hs: imp.carriers_without_rows.clone(),
+                year,
+            }));
+        }
         if imp.flows == 0 {
             return Ok(Err(BriefGap::NoImports {
                 hs: d.carriers.iter().map(|c| c.key()).collect(),

@@ -4,7 +4,7 @@ use crate::args::ThresholdSet;
 use crate::render::{self, paragraph, pct, Footnotes, Format};
 use anyhow::Result;
 use clap::Args;
-use derisk_analysis::brief::{MineralBrief, StageSummary};
+use derisk_analysis::brief::{BriefGap, MineralBrief, StageSummary};
 use derisk_model::Evidence;
 use derisk_service::brief::{BriefRequest, BriefResponse, MineralSelection};
 use derisk_service::Service;
@@ -91,8 +91,17 @@ fn dependence_cells(m: &MineralBrief, notes: &mut Footnotes) -> [String; 3] {
             .map(|g| g.to_string())
             .collect::<Vec<_>>()
             .join("; ");
+        let label = if m
+            .gaps
+            .iter()
+            .any(|g| matches!(g, BriefGap::NoImports { .. }))
+        {
+            "no imports"
+        } else {
+            "unknown"
+        };
         return [
-            format!("no imports {}", notes.mark(why)),
+            format!("{label} {}", notes.mark(why)),
             String::new(),
             String::new(),
         ];

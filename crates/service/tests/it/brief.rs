@@ -308,3 +308,26 @@ fn brief_request_has_its_defaults_in_one_place() {
     assert_eq!(ids, WATCH_LIST);
     assert!(serde_json::from_str::<BriefRequest>(r#"{"target": "IND", "colour": 1}"#).is_err());
 }
+
+/// Germanium's only carrier (HS 1992 811230) has no trade rows in 2024: the briefing says
+/// imports are unknown, never that there were none.
+#[test]
+fn a_carrier_without_rows_is_unknown_imports_not_no_imports() {
+    use derisk_analysis::brief::BriefGap;
+    let r = service().brief(&BriefRequest::new("IND")).unwrap();
+    let ge = r
+        .brief
+        .minerals
+        .iter()
+        .find(|m| m.mineral == "germanium")
+        .unwrap();
+    assert!(ge.dependence.is_none());
+    assert!(ge
+        .gaps
+        .iter()
+        .any(|g| matches!(g, BriefGap::TradeRowsMissing { hs, .. } if hs.len() == 1)));
+    assert!(!ge
+        .gaps
+        .iter()
+        .any(|g| matches!(g, BriefGap::NoImports { .. })));
+}
