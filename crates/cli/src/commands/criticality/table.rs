@@ -143,12 +143,23 @@ pub fn detail(out: &mut dyn Write, r: &CriticalityResponse) -> Result<()> {
     paragraph(
         out,
         &format!(
-            "EU SR parameters: SI_SR {} ({}), EoL-RIR {} ({}), t agreement {} ({}), {} \
-             trade-agreement partners ({}), EI {} ({}).",
+            "EU SR parameters: stages {} ({}), SI_SR {} ({}), EoL-RIR {} ({}), t agreement {} \
+             ({}), {} trade-agreement partners ({}), EI {} ({}).",
+            [derisk_model::Stage::Mining, derisk_model::Stage::Refining]
+                .iter()
+                .filter(|s| p.assesses(s))
+                .map(|s| s.slug())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            origin_words(o.stages),
             number(Some(p.si_sr())),
             origin_words(o.si_sr),
             number(Some(r.eu_sr.eol_rir)),
-            r.eu_sr.eol_rir_basis,
+            match o.eol_rir {
+                // The method's default names the mineral record or its absence.
+                ParamOrigin::Default => r.eu_sr.eol_rir_basis.to_string(),
+                other => origin_words(other).to_string(),
+            },
             number(Some(p.t_agreement())),
             origin_words(o.t_agreement),
             p.trade_agreement_partners().len(),
