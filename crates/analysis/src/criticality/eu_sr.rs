@@ -12,6 +12,7 @@ use crate::governance::{GovernanceScore, Scale};
 use crate::production::MemberProduction;
 use derisk_model::{CountryCode, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Citation of the method.
 pub const EU_SR_CITATION: &str = "European Commission (2017), Methodology for establishing the EU list of critical raw materials: guidelines (Blengini et al.), Publications Office of the European Union";
@@ -151,6 +152,9 @@ pub struct EuSrStage {
     /// Share of world supply the source does not itemise (left out of `HHI_WGI,t(GS)`,
     /// which is then a lower bound).
     pub global_unlisted_share: Option<f64>,
+    /// The years whose shares were averaged (the year asked for first; one year unless
+    /// [`EuSrParams::average_years`] asks for more and tables exist).
+    pub global_years: Vec<Year>,
     pub global: Vec<SupplierRisk>,
     pub sourcing: Vec<SupplierRisk>,
     pub result: Option<EuSr>,
@@ -321,6 +325,7 @@ impl Query<'_> {
             stage: stage.clone(),
             global_source: None,
             global_unlisted_share: None,
+            global_years: Vec::new(),
             global: Vec::new(),
             sourcing: Vec::new(),
             result: None,
@@ -361,10 +366,40 @@ impl Query<'_> {
             }
         };
         out.global_source = Some(gs.source.clone());
-        out.global_unlisted_share = Some(gs.concentration.unlisted_share);
-        for s in &gs.concentration.shares {
-            out.global.push(score(s.country, s.share, false)?);
+        // The EU averages supply shares over several years: each year's shares from its own
+        // default table, a country absent from a year's table counting 0 that year (its
+        // output sits in that year's unlisted rest); years without a table are skipped.
+        let mut sums: BTreeMap<CountryCode, f64> = BTreeMap::new();
+        let mut unlisted = 0.0;
+        for k in 0..params.average_years().max(1) {
+            let Some(y) = year
+                .get()
+                .checked_sub(u16::from(k))
+                .and_then(|y| Year::try_from(y).ok())
+            else {
+                break;
+            };
+            let shares = if k == 0 {
+                gs.clone()
+            } else {
+                match self.shares(mineral, &stage, y, None, Thresholds::Doj2010) {
+                    Ok(s) => s,
+                    Err(_) => continue,
+                }
+            };
+            out.global_years.push(y);
+            unlisted += shares.concentration.unlisted_share;
+            for s in &shares.concentration.shares {
+                *sums.entry(s.country).or_default() += s.share;
+            }
         }
+        let n = out.global_years.len() as f64;
+        out.global_unlisted_share = Some(unlisted / n);
+        for (c, sum) in sums {
+            out.global.push(score(c, sum / n, false)?);
+        }
+        out.global
+            .sort_by(|a, b| b.share.total_cmp(&a.share).then(a.country.cmp(&b.country)));
         let dep = match self.dependence_once(importer, mineral, year, Some(&stage), None) {
             Ok(d) => d,
             Err(error) => {

@@ -27,6 +27,8 @@ pub struct EuSrParams {
     governance_gap: GovernanceGap,
     /// The stages assessed (extraction = mining, processing = refining); `None`: both.
     stages: Option<BTreeSet<Stage>>,
+    /// Years of supply shares averaged for global supply (1: the year alone).
+    average_years: u8,
 }
 
 impl Default for EuSrParams {
@@ -45,6 +47,7 @@ impl Default for EuSrParams {
             trade_agreement_partners: BTreeSet::new(),
             governance_gap: GovernanceGap::Midpoint,
             stages: None,
+            average_years: 1,
         }
     }
 }
@@ -105,6 +108,11 @@ impl EuSrParams {
     }
     pub fn governance_gap(&self) -> GovernanceGap {
         self.governance_gap
+    }
+    /// Years of world supply shares averaged for global supply (1: the year alone; the
+    /// EU averages five).
+    pub fn average_years(&self) -> u8 {
+        self.average_years
     }
     /// Whether `stage` is assessed (all stages unless [`EuSrParamsBuilder::stages`] was set).
     pub fn assesses(&self, stage: &Stage) -> bool {
@@ -233,6 +241,11 @@ impl EuSrParamsBuilder {
         self.params.trade_agreement_partners = c.into_iter().collect();
         self
     }
+    /// Average world supply shares over `n` years ending with the year assessed (1–10).
+    pub fn average_years(mut self, n: u8) -> Self {
+        self.params.average_years = n;
+        self
+    }
     /// Assess only these stages (the EU assesses some materials at extraction or
     /// processing only).
     pub fn stages(mut self, s: impl IntoIterator<Item = Stage>) -> Self {
@@ -266,6 +279,13 @@ impl EuSrParamsBuilder {
         }
         if let Some(t) = p.t_restriction.values().find(|t| !positive(**t)) {
             return Err(bad("t_restriction", *t, "a positive number"));
+        }
+        if !(1..=10).contains(&p.average_years) {
+            return Err(bad(
+                "average_years",
+                f64::from(p.average_years),
+                "a whole number of years from 1 to 10",
+            ));
         }
         Ok(p)
     }

@@ -751,3 +751,48 @@ fn suspended_days_do_not_count() {
     assert!(!ban.in_force_on(Date::parse("2025-06-30").unwrap()));
     assert!(ban.in_force_on(Date::parse("2025-07-01").unwrap()));
 }
+
+/// The EU averages world supply shares over several years: each year's shares from its
+/// own table, averaged country by country; a year without a table is skipped.
+#[test]
+fn global_supply_shares_can_be_averaged_over_years() {
+    let mut ds = cobalt();
+    let r = Stage::Refining;
+    // 2021: CHN 600, FIN 200, world 1,000 (2022: CHN 1,000, FIN 50, world 1,100).
+    for (area, v) in [("CHN", 600.0), ("FIN", 200.0), ("WORLD", 1_000.0)] {
+        ds.observations
+            .push(usgs("cobalt", r.clone(), area, 2021, Some(v)));
+    }
+    let imp = Importer::group(ds.group("grp").unwrap());
+    let p3 = EuSrParams::builder().average_years(3).build().unwrap();
+    let a = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &p3)
+        .unwrap();
+    let g = &a.processing;
+    // 2020 has no table: two years averaged.
+    assert_eq!(g.global_years, [y(2022), y(2021)]);
+    let share = |c: &str| {
+        g.global
+            .iter()
+            .find(|s| s.country.as_str() == c)
+            .unwrap()
+            .share
+    };
+    assert_close(share("CHN"), (1_000.0 / 1_100.0 + 0.6) / 2.0);
+    assert_close(share("FIN"), (50.0 / 1_100.0 + 0.2) / 2.0);
+    assert_close(
+        g.global_unlisted_share.unwrap(),
+        (50.0 / 1_100.0 + 0.2) / 2.0,
+    );
+    // One year is the default and changes nothing.
+    let one = engine(&ds)
+        .query()
+        .eu_supply_risk(&imp, "cobalt", y(2022), &EuSrParams::default())
+        .unwrap();
+    assert_eq!(one.processing.global_years, [y(2022)]);
+    assert_close(one.processing.global[0].share, 1_000.0 / 1_100.0);
+    // Out of range is refused.
+    assert!(EuSrParams::builder().average_years(0).build().is_err());
+    assert!(EuSrParams::builder().average_years(11).build().is_err());
+}

@@ -52,6 +52,10 @@ pub struct CriticalityArgs {
     /// EU importer), or none (both stages, SI_SR 1, EoL-RIR from the mineral's record).
     #[arg(long, value_enum, value_name = "SET")]
     pub eu_conventions: Option<ConventionsArg>,
+    /// EU SR global supply: average world shares over N years ending with the year (the
+    /// EU averages five); default the year alone.
+    #[arg(long, value_name = "N")]
+    pub average_years: Option<u8>,
     /// EU substitution index SI_SR (0–1) for every mineral; default the EU's 2023 value
     /// for the material, else 1 (no substitute).
     #[arg(long, value_name = "F")]
@@ -170,6 +174,7 @@ pub fn run(
     if let Some(c) = args.eu_conventions {
         req.eu_conventions = c.into();
     }
+    req.average_years = args.average_years;
     req.si_sr = args.si_sr;
     req.eol_rir = args.eol_rir;
     req.ei = args.ei;

@@ -77,6 +77,10 @@ pub struct CriticalityRequest {
     /// EoL-RIR per material; the EU's trade-agreement partners for an EU importer), or none.
     #[serde(default)]
     pub eu_conventions: EuConventions,
+    /// EU SR global supply: average the world shares over this many years ending with the
+    /// year asked for (the EU averages five); default 1, the year alone.
+    #[serde(default)]
+    pub average_years: Option<u8>,
 }
 
 /// Which published conventions supply the EU SR defaults.
@@ -108,6 +112,7 @@ impl CriticalityRequest {
             governance_gap: GovernanceGap::default(),
             method: GprsMethod::default(),
             eu_conventions: EuConventions::default(),
+            average_years: None,
         }
     }
 }
@@ -201,15 +206,7 @@ impl Service {
     fn plan(&self, req: &CriticalityRequest) -> Result<Plan, ServiceError> {
         let engine = self.engine();
         let target = resolve_country_set(engine.dataset(), &req.importer)?;
-        let params = ParamSet::new(
-            engine,
-            req.si_sr,
-            req.eol_rir,
-            req.ei,
-            req.governance_gap,
-            &req.overrides,
-            req.eu_conventions,
-        )?;
+        let params = ParamSet::new(engine, req)?;
         let (year, year_basis) = trade_year(engine, req.year)?;
         let importer = Importer {
             label: target.label.clone(),

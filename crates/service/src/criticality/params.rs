@@ -2,8 +2,8 @@
 //! came from: the precedence rule is that a mineral's override wins over the request-wide
 //! value, which wins over the method's default.
 
-use super::overrides::{checked, Checked, OverrideError, OverrideField, ParamOverride};
-use super::EuConventions;
+use super::overrides::{checked, Checked, OverrideError, OverrideField};
+use super::{CriticalityRequest, EuConventions};
 use crate::error::{ServiceError, UsageError};
 use derisk_analysis::criticality::EuSrParams;
 use derisk_analysis::{Engine, GovernanceGap, Importer};
@@ -47,6 +47,7 @@ pub(crate) struct ParamSet {
     gap: GovernanceGap,
     overrides: BTreeMap<String, Checked>,
     conventions: EuConventions,
+    average_years: Option<u8>,
 }
 
 /// The parameters in force for one mineral.
@@ -57,16 +58,19 @@ pub(crate) struct MineralParams {
 }
 
 impl ParamSet {
-    /// Check the request-wide values and every override.
-    pub fn new(
-        engine: &Engine,
-        si_sr: Option<f64>,
-        eol_rir: Option<f64>,
-        ei: Option<f64>,
-        gap: GovernanceGap,
-        overrides: &BTreeMap<String, ParamOverride>,
-        conventions: EuConventions,
-    ) -> Result<ParamSet, UsageError> {
+    /// Check the request's EU SR values and every override.
+    pub fn new(engine: &Engine, req: &CriticalityRequest) -> Result<ParamSet, UsageError> {
+        let (si_sr, eol_rir, ei) = (req.si_sr, req.eol_rir, req.ei);
+        let (gap, conventions, average_years) =
+            (req.governance_gap, req.eu_conventions, req.average_years);
+        let overrides = &req.overrides;
+        if let Some(n) = average_years.filter(|n| !(1..=10).contains(n)) {
+            return Err(UsageError::Invalid {
+                field: "average_years".into(),
+                given: n.to_string(),
+                expected: "a whole number of years from 1 to 10".into(),
+            });
+        }
         for (field, v) in [
             (OverrideField::SiSr, si_sr),
             (OverrideField::EolRir, eol_rir),
@@ -91,6 +95,7 @@ impl ParamSet {
             gap,
             overrides,
             conventions,
+            average_years,
         })
     }
 
@@ -123,6 +128,9 @@ impl ParamSet {
         let (t_agreement, t_origin) = pick(o.t_agreement, None, None);
         let (ei, ei_origin) = pick(o.ei, self.ei, None);
         let mut b = EuSrParams::builder().governance_gap(self.gap);
+        if let Some(n) = self.average_years {
+            b = b.average_years(n);
+        }
         if let Some(v) = si_sr {
             b = b.si_sr(v);
         }
