@@ -58,13 +58,13 @@ impl fmt::Display for MemberProduction {
                 source,
                 flag,
                 converted: None,
-            } => write!(f, "{tonnes} t ({flag}, {source})"),
+            } => write!(f, "{} t ({flag}, {source})", Tonnes(*tonnes)),
             MemberProduction::Tonnes {
                 tonnes,
                 source,
                 flag,
                 converted: Some(c),
-            } => write!(f, "{tonnes} t ({flag}, {source}; {c})"),
+            } => write!(f, "{} t ({flag}, {source}; {c})", Tonnes(*tonnes)),
             MemberProduction::Withheld { source, flag } => write!(f, "{flag} in {source}"),
             MemberProduction::NotComparable { unit } => write!(f, "only in {unit}"),
             MemberProduction::AbsentFromComprehensive { source, evidence } => {
@@ -615,5 +615,35 @@ mod tests {
         assert_eq!(Percent(-0.001).to_string(), "0%");
         assert_eq!(Percent(-0.46).to_string(), "-46%");
         assert_eq!(Percent(1.0).to_string(), "100%");
+    }
+}
+
+/// Tonnes in words: whole tonnes from 100 up, else three significant figures (so that
+/// binary fractions such as 59930.00000000001 never reach a reader).
+pub struct Tonnes(pub f64);
+
+impl fmt::Display for Tonnes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0 + 0.0;
+        if t.abs() >= 100.0 || t == 0.0 {
+            write!(f, "{t:.0}")
+        } else {
+            let digits = (2 - t.abs().log10().floor() as i32).clamp(0, 12) as usize;
+            write!(f, "{t:.digits$}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tonnes_tests {
+    use super::Tonnes;
+
+    #[test]
+    fn tonnes_read_without_binary_noise() {
+        assert_eq!(Tonnes(59_930.000_000_000_01).to_string(), "59930");
+        assert_eq!(Tonnes(0.0).to_string(), "0");
+        assert_eq!(Tonnes(4.773_000_000_000_001).to_string(), "4.77");
+        assert_eq!(Tonnes(0.012_34).to_string(), "0.0123");
+        assert_eq!(Tonnes(-0.0).to_string(), "0");
     }
 }
