@@ -90,6 +90,13 @@ impl Service {
                 derisk_analysis::criticality::PY_PRODUCTION_SOURCE,
             ));
         }
+        // The EU's agreement partners come from derisk's own table.
+        if p.origins.trade_agreement_partners == super::params::ParamOrigin::Eu2023 {
+            production.insert(derisk_model::SourceId::new("derisk-reference"));
+        }
+        if p.origins.uses_eu2023() {
+            production.insert(derisk_model::SourceId::new(super::params::EU_CRM_SOURCE));
+        }
         let attribution = self.criticality_attribution(&production, a.uses_restrictions());
         let mut indicator_rows = rows(&a);
         if let Some(p) = &py {

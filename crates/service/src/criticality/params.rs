@@ -38,6 +38,25 @@ pub struct ParameterOrigins {
     pub ei: ParamOrigin,
 }
 
+/// The source of the EU's 2023 assessment parameters (and of the agreements table's
+/// method), attributed when an answer uses them.
+pub const EU_CRM_SOURCE: &str = "eu-crm-2023";
+
+impl ParameterOrigins {
+    /// Whether any parameter came from the EU's 2023 conventions.
+    pub fn uses_eu2023(&self) -> bool {
+        [
+            self.stages,
+            self.si_sr,
+            self.eol_rir,
+            self.t_agreement,
+            self.trade_agreement_partners,
+            self.ei,
+        ]
+        .contains(&ParamOrigin::Eu2023)
+    }
+}
+
 /// The request-wide values, checked, and the checked overrides by mineral id.
 #[derive(Clone, Debug)]
 pub(crate) struct ParamSet {

@@ -97,6 +97,13 @@ impl Service {
             let a = assess(&q, &plan.importer, id, plan.year, &p.eu)
                 .map_err(|e| ServiceError::from_analysis(engine, e))?;
             production.extend(a.production_sources());
+            // The EU's agreement partners come from derisk's own table.
+            if p.origins.trade_agreement_partners == super::params::ParamOrigin::Eu2023 {
+                production.insert(derisk_model::SourceId::new("derisk-reference"));
+            }
+            if p.origins.uses_eu2023() {
+                production.insert(SourceId::new(super::params::EU_CRM_SOURCE));
+            }
             restrictions |= a.uses_restrictions();
             let gpr = |o: &StageOutcome<GeoPolRiskAssessment>| {
                 o.assessed()

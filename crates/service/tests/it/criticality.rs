@@ -538,6 +538,14 @@ fn eu_2023_conventions_are_the_defaults_and_can_be_turned_off() {
     assert_eq!(on.parameters.stages, ParamOrigin::Eu2023);
     assert_eq!(on.parameters.trade_agreement_partners, ParamOrigin::Eu2023);
     assert_eq!(off.parameters.si_sr, ParamOrigin::Default);
+    // The parameters' source is attributed when used, and only then.
+    let cited = |r: &CriticalityResponse| {
+        r.attribution
+            .iter()
+            .any(|a| a.source.as_str() == "eu-crm-2023")
+    };
+    assert!(cited(&on));
+    assert!(!cited(off));
     assert_eq!(
         off.parameters.trade_agreement_partners,
         ParamOrigin::Default
