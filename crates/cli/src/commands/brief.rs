@@ -145,7 +145,7 @@ fn table(out: &mut dyn Write, r: &BriefResponse) -> Result<()> {
     paragraph(
         out,
         &format!(
-            "derisk briefing: {} ({}) · trade {} · restrictions in force in {} · HHI bands {thresholds}",
+            "derisk briefing: {} ({}) · trade {} · restrictions in force on {} · HHI bands {thresholds}",
             r.target.name, b.importer, b.trade_year, b.restrictions_as_of
         ),
     )?;
