@@ -10,6 +10,7 @@ mod iea;
 mod no_panic;
 mod processing;
 mod reference;
+mod restriction_targets;
 mod snapshot;
 mod trade_inference;
 mod usgs_wmd;

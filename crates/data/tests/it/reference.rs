@@ -13,24 +13,24 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/reference")
         .join(name)
 }
 
-fn open(name: &str) -> File {
+pub(crate) fn open(name: &str) -> File {
     File::open(fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
 /// A resolver over the countries the embedded tables use (a subset of the ISO list).
-fn resolver() -> CountryResolver {
+pub(crate) fn resolver() -> CountryResolver {
     resolver_from("iso_countries.csv")
 }
 
 /// Every fixture resolver reads the whole ISO list (the embedded aliases name codes all over
 /// it); unknown-country fixtures use codes that are not ISO codes at all.
-fn resolver_from(_name: &str) -> CountryResolver {
+pub(crate) fn resolver_from(_name: &str) -> CountryResolver {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/iso3166_countries.csv"
@@ -40,38 +40,40 @@ fn resolver_from(_name: &str) -> CountryResolver {
         .0
 }
 
-fn minerals() -> Vec<Mineral> {
+pub(crate) fn minerals() -> Vec<Mineral> {
     reference::minerals().expect("embedded minerals parse")
 }
 
-fn restrictions() -> Vec<ExportRestriction> {
+pub(crate) fn restrictions() -> Vec<ExportRestriction> {
     reference::restrictions(&resolver(), &minerals(), &groups())
         .expect("embedded restrictions parse")
 }
 
-const NO_SUSPENSIONS: &str = "id,measures,start,end,summary,source_url\n";
+pub(crate) const NO_SUSPENSIONS: &str = "id,measures,start,end,summary,source_url\n";
 
-fn groups() -> Vec<CountryGroup> {
+pub(crate) fn groups() -> Vec<CountryGroup> {
     reference::groups(&resolver()).expect("embedded groups parse")
 }
 
-fn code(s: &str) -> CountryCode {
+pub(crate) fn code(s: &str) -> CountryCode {
     CountryCode::try_from(s).expect("valid code")
 }
 
-fn restriction<'a>(all: &'a [ExportRestriction], id: &str) -> &'a ExportRestriction {
+pub(crate) fn restriction<'a>(all: &'a [ExportRestriction], id: &str) -> &'a ExportRestriction {
     all.iter()
         .find(|r| r.id == id)
         .unwrap_or_else(|| panic!("no restriction {id}"))
 }
 
-fn group<'a>(all: &'a [CountryGroup], id: &str) -> &'a CountryGroup {
+pub(crate) fn group<'a>(all: &'a [CountryGroup], id: &str) -> &'a CountryGroup {
     all.iter()
         .find(|g| g.id == id)
         .unwrap_or_else(|| panic!("no group {id}"))
 }
 
-fn parse_fixture_restrictions(name: &str) -> Result<Vec<ExportRestriction>, ImportError> {
+pub(crate) fn parse_fixture_restrictions(
+    name: &str,
+) -> Result<Vec<ExportRestriction>, ImportError> {
     reference::restrictions_from_readers(
         name,
         open(name),
@@ -301,7 +303,7 @@ fn unknown_countries_are_listed_together() {
     }
 }
 
-fn expect_field(
+pub(crate) fn expect_field(
     result: Result<impl std::fmt::Debug, ImportError>,
     file: &str,
     line: u64,
@@ -356,10 +358,10 @@ fn duplicate_id_names_both_lines() {
     }
 }
 
-const HEADER: &str =
+pub(crate) const HEADER: &str =
     "id,country,minerals,stages,hs,measure,targets,except,start,end,summary,source_url\n";
 
-fn parse_inline(row: &str) -> Result<Vec<ExportRestriction>, ImportError> {
+pub(crate) fn parse_inline(row: &str) -> Result<Vec<ExportRestriction>, ImportError> {
     let text = format!("{HEADER}{row}\n");
     reference::restrictions_from_readers(
         "inline.csv",
@@ -443,7 +445,7 @@ fn other_restriction_errors() {
     }
 }
 
-fn parse_groups(groups: &str, members: &str) -> Result<Vec<CountryGroup>, ImportError> {
+pub(crate) fn parse_groups(groups: &str, members: &str) -> Result<Vec<CountryGroup>, ImportError> {
     reference::groups_from_readers(
         "g.csv",
         groups.as_bytes(),
@@ -698,245 +700,4 @@ fn data_md_lists_every_source_with_its_licence() {
             s.id
         );
     }
-}
-
-// ---- stages, targets, suspensions --------------------------------------------------------
-
-fn parse_with_suspensions(
-    rows: &str,
-    suspensions: &str,
-) -> Result<Vec<ExportRestriction>, ImportError> {
-    let text = format!("{HEADER}{rows}\n");
-    let sus = format!("{NO_SUSPENSIONS}{suspensions}\n");
-    reference::restrictions_from_readers(
-        "inline.csv",
-        text.as_bytes(),
-        "suspensions.csv",
-        sus.as_bytes(),
-        &resolver_from("iso_small.csv"),
-        &minerals(),
-        &groups(),
-    )
-}
-
-const CHN_BAN: &str =
-    "chn-ban,CHN,antimony,mining;refining,261710,ban,USA,,2024-12-03,,s,https://x.org";
-
-#[test]
-fn stage_target_and_hs_errors_name_the_field() {
-    let cases = [
-        // unknown stage
-        (
-            "a,IDN,nickel,smelting,260400,ban,all,,2020-01-01,,s,https://x.org",
-            "stages",
-            "smelting",
-        ),
-        (
-            "a,IDN,nickel,,260400,ban,all,,2020-01-01,,s,https://x.org",
-            "stages",
-            "",
-        ),
-        // an ore code at a stage the row does not list (Namibia's ore ban is not refining)
-        (
-            "a,NAM,cobalt;manganese,refining,260200,ban,all,,2023-06-08,,s,https://x.org",
-            "hs",
-            "260200",
-        ),
-        // a code of a mineral the row does not list
-        (
-            "a,IDN,nickel,mining,260300,ban,all,,2020-01-01,,s,https://x.org",
-            "hs",
-            "260300",
-        ),
-        // unknown target group
-        (
-            "a,CHN,antimony,mining,,ban,nato,,2024-12-03,,s,https://x.org",
-            "targets",
-            "nato",
-        ),
-        (
-            "a,CHN,antimony,mining,,ban,,,2024-12-03,,s,https://x.org",
-            "targets",
-            "",
-        ),
-        (
-            "a,CHN,antimony,mining,,ban,all,Usa,2024-12-03,,s,https://x.org",
-            "except",
-            "Usa",
-        ),
-        (
-            "a,CHN,antimony,mining,,ban,USAA,,2024-12-03,,s,https://x.org",
-            "targets",
-            "USAA",
-        ),
-    ];
-    for (row, field, value) in cases {
-        expect_field(parse_inline(row), "inline.csv", 2, field, value);
-    }
-}
-
-#[test]
-fn unknown_target_country_is_listed() {
-    match parse_inline("a,CHN,antimony,mining,,ban,USA;ZZZ,,2024-12-03,,s,https://x.org") {
-        Err(ImportError::UnknownCountries { names, .. }) => {
-            assert_eq!(names.len(), 1);
-            assert_eq!(
-                (names[0].name.as_str(), names[0].lines.as_slice()),
-                ("ZZZ", &[2][..])
-            );
-        }
-        other => panic!("expected UnknownCountries, got {other:?}"),
-    }
-}
-
-#[test]
-fn targets_expand_groups_less_exceptions() {
-    let r = parse_inline("a,CHN,antimony,mining,,ban,quad;KOR,IND,2024-12-03,,s,https://x.org")
-        .expect("parses");
-    let t = &r[0].targets;
-    assert!(!t.all);
-    assert_eq!(t.listed, ["quad", "KOR"]);
-    let codes: Vec<&str> = t.countries.iter().map(|c| c.as_str()).collect();
-    assert_eq!(codes, ["AUS", "IND", "JPN", "KOR", "USA"]);
-    assert_eq!(t.except, [code("IND")]);
-    assert!(t.includes(code("USA")) && t.includes(code("KOR")));
-    assert!(!t.includes(code("IND")) && !t.includes(code("DEU")));
-}
-
-#[test]
-fn suspension_errors() {
-    // unknown measure id
-    expect_field(
-        parse_with_suspensions(
-            CHN_BAN,
-            "p,chn-ban;chn-nothing,2025-11-09,2026-11-27,s,https://x.org",
-        ),
-        "suspensions.csv",
-        2,
-        "measures",
-        "chn-nothing",
-    );
-    // end before start
-    expect_field(
-        parse_with_suspensions(CHN_BAN, "p,chn-ban,2025-11-09,2025-11-08,s,https://x.org"),
-        "suspensions.csv",
-        2,
-        "end",
-        "2025-11-08",
-    );
-    // bad date
-    expect_field(
-        parse_with_suspensions(CHN_BAN, "p,chn-ban,2025-11-31,,s,https://x.org"),
-        "suspensions.csv",
-        2,
-        "start",
-        "2025-11-31",
-    );
-    // a suspension that ends before the measure starts
-    expect_field(
-        parse_with_suspensions(CHN_BAN, "p,chn-ban,2023-01-01,2023-12-31,s,https://x.org"),
-        "suspensions.csv",
-        2,
-        "start",
-        "2023-01-01",
-    );
-    // overlapping suspensions of one measure
-    match parse_with_suspensions(
-        CHN_BAN,
-        "p,chn-ban,2025-11-09,2026-11-27,s,https://x.org\nq,chn-ban,2026-11-01,,s,https://x.org",
-    ) {
-        Err(ImportError::Row { file, line, .. }) => {
-            assert_eq!((file.as_str(), line), ("suspensions.csv", 3))
-        }
-        other => panic!("expected Row error, got {other:?}"),
-    }
-    // a repeated suspension id
-    assert!(matches!(
-        parse_with_suspensions(
-            CHN_BAN,
-            "p,chn-ban,2025-11-09,2025-11-30,s,https://x.org\np,chn-ban,2026-01-01,,s,https://x.org",
-        ),
-        Err(ImportError::Duplicate { line: 3, first_line: 2, .. })
-    ));
-    // consecutive suspensions are fine and sorted
-    let r = parse_with_suspensions(
-        CHN_BAN,
-        "q,chn-ban,2026-01-01,,s,https://x.org\np,chn-ban,2025-11-09,2025-12-31,s,https://x.org",
-    )
-    .expect("parses");
-    let ids: Vec<&str> = r[0].suspensions.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["p", "q"]);
-}
-
-#[test]
-fn overlapping_duplicate_measure_ids_are_refused() {
-    let rows = format!("{CHN_BAN}\n{}", CHN_BAN.replace("2024-12-03", "2025-01-01"));
-    assert!(matches!(
-        parse_with_suspensions(&rows, ""),
-        Err(ImportError::Duplicate {
-            line: 3,
-            first_line: 2,
-            ..
-        })
-    ));
-}
-
-#[test]
-fn us_only_ban_and_its_suspension_are_encoded() {
-    let all = restrictions();
-    let r = restriction(&all, "chn-us-dual-use-ban-2024");
-    assert!(!r.targets.all);
-    assert_eq!(r.targets.countries, [code("USA")]);
-    assert_eq!(r.start.to_string(), "2024-12-03");
-    let s: Vec<(String, Option<String>)> = r
-        .suspensions
-        .iter()
-        .map(|s| (s.start.to_string(), s.end.map(|e| e.to_string())))
-        .collect();
-    assert_eq!(
-        s,
-        [("2025-11-09".to_string(), Some("2026-11-27".to_string()))]
-    );
-    let d = |s: &str| derisk_model::Date::parse(s).unwrap();
-    assert!(r.in_force_on(d("2025-06-01")));
-    assert!(!r.in_force_on(d("2026-01-01")));
-    assert!(r.in_force_on(d("2026-11-28")));
-}
-
-#[test]
-fn october_2025_measures_are_suspended_from_7_november() {
-    let all = restrictions();
-    let d = |s: &str| derisk_model::Date::parse(s).unwrap();
-    for id in [
-        "chn-rare-earths-extraterritorial-2025",
-        "chn-five-rare-earths-licence-2025",
-        "chn-battery-graphite-anode-licence-2025",
-    ] {
-        let r = restriction(&all, id);
-        assert_eq!(r.suspensions.len(), 1, "{id}");
-        assert_eq!(r.suspensions[0].start, d("2025-11-07"), "{id}");
-        assert!(!r.in_force_on(d("2026-01-01")), "{id}");
-    }
-    let r = restriction(&all, "chn-rare-earths-extraterritorial-2025");
-    assert!(r.in_force_on(d("2025-10-15")));
-    // No. 57 was suspended the day before it was due to apply: never in force.
-    let five = restriction(&all, "chn-five-rare-earths-licence-2025");
-    assert!(!five.active_in(derisk_model::Year::try_from(2025u16).unwrap()));
-}
-
-#[test]
-fn ore_bans_apply_at_mining_only() {
-    let all = restrictions();
-    for id in [
-        "nam-critical-mineral-ore-ban-2023",
-        "idn-nickel-ore-export-ban-2020",
-        "zwe-lithium-ore-export-ban-2022",
-    ] {
-        let r = restriction(&all, id);
-        assert_eq!(r.stages, [derisk_model::Stage::Mining], "{id}");
-        assert!(r.targets.all, "{id}");
-    }
-    let nam = restriction(&all, "nam-critical-mineral-ore-ban-2023");
-    assert!(nam.covers("cobalt", Some(&derisk_model::Stage::Mining)));
-    assert!(!nam.covers("cobalt", Some(&derisk_model::Stage::Refining)));
 }
