@@ -37,16 +37,68 @@ import pandas as pd
 def read_reference(ref_dir):
     carriers = pd.read_csv(
         f"{ref_dir}/hs_carriers.csv",
-        usecols=["mineral", "hs", "stage", "content_factor"],
-        dtype={"mineral": str, "hs": np.int64, "stage": str, "content_factor": np.float64},
+        usecols=["mineral", "nomenclature", "hs", "stage", "content_factor"],
+        dtype={
+            "mineral": str,
+            "nomenclature": str,
+            "hs": np.int64,
+            "stage": str,
+            "content_factor": np.float64,
+        },
     )
+    # The full-history file is HS 1992: only that nomenclature's carriers apply.
+    carriers = carriers[carriers["nomenclature"] == "HS1992"].drop(columns="nomenclature")
     aliases = pd.read_csv(f"{ref_dir}/country_aliases.csv", dtype=str, keep_default_na=False)
     code_alias = dict(
         aliases.loc[aliases["kind"] == "code", ["alias", "iso3"]].itertuples(index=False)
     )
     members = pd.read_csv(f"{ref_dir}/group_members.csv", dtype=str, keep_default_na=False)
     groups = {g: set(df["country"]) for g, df in members.groupby("group", sort=True)}
-    return carriers, code_alias, groups
+    bands = pd.read_csv(
+        f"{ref_dir}/unit_value_bands.csv",
+        usecols=[
+            "mineral",
+            "nomenclature",
+            "hs",
+            "lower_usd_per_kg",
+            "upper_usd_per_kg",
+            "content_factor",
+        ],
+    )
+    bands = bands[bands["nomenclature"] == "HS1992"].drop(columns="nomenclature")
+    return carriers, bands, code_alias, groups
+
+
+def apply_bands(flows, bands):
+    """Content by form, as derisk reads it: for a (mineral, code) with unit-value bands, a
+    flow's factor is that of the band holding its unit value (value_kusd / quantity_t, USD
+    per kg; lower bound included, upper excluded); a band of factor 0 is another product
+    and a unit value in no band is impossible: both flows are left out entirely. A flow
+    without a quantity keeps the carrier's factor (no unit value to judge)."""
+    q = flows["quantity_t"].to_numpy()
+    v = flows["value_kusd"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        uv = np.where(q > 0, v / q, np.where(v > 0, np.inf, np.nan))
+    uv = np.where(np.isnan(q), np.nan, uv)
+    factor = flows["content_factor"].to_numpy().copy()
+    keep = np.ones(len(flows), dtype=bool)
+    minerals = flows["mineral"].to_numpy()
+    codes = flows["hs"].to_numpy()
+    for (m, h), b in bands.groupby(["mineral", "hs"], sort=True):
+        sel = (minerals == m) & (codes == h) & ~np.isnan(uv)
+        placed = np.zeros(len(flows), dtype=bool)
+        for lo, hi, f in b[["lower_usd_per_kg", "upper_usd_per_kg", "content_factor"]].itertuples(
+            index=False
+        ):
+            inb = sel & (uv >= lo) & (uv < hi)
+            placed |= inb
+            if f > 0:
+                factor[inb] = f
+            else:
+                keep[inb] = False
+        keep[sel & ~placed] = False
+    flows = flows.assign(content_factor=factor)
+    return flows[keep]
 
 
 def read_baci(path, code_alias):
@@ -176,10 +228,20 @@ def concentration(production):
     p = p.merge(ranked[key + ["source"]], on=key + ["source"])  # keeps p's order
     has = p["value"].notna()
     fig = has & (p["area_rank"] == 0)
-    # The unit of the first country row with a figure; other bases cannot be compared.
-    unit = p[fig].drop_duplicates(key).set_index(key)[["basis", "scale_t"]]
+    # The basis most country figures are in (the first to appear on a tie), at the scale of
+    # its first row; rows on another basis are left out of the comparable subset.
+    f = p[fig].assign(row=p[fig].index)
+    cnt = f.groupby(key + ["basis"]).agg(n=("row", "size"), first=("row", "min")).reset_index()
+    cnt = cnt.sort_values(
+        key + ["n", "first"], ascending=[True] * 3 + [False, True]
+    ).drop_duplicates(key)
+    cnt["scale_t"] = p.loc[cnt["first"].to_numpy(), "scale_t"].to_numpy()
+    unit = cnt.set_index(key)[["basis", "scale_t"]]
     p = p.join(unit.add_suffix("_ref"), on=key)
-    bad = (p["basis"] != p["basis_ref"]).groupby([p[k] for k in key]).any()
+    p = p[p["basis"] == p["basis_ref"]].reset_index(drop=True)
+    has = p["value"].notna()
+    fig = has & (p["area_rank"] == 0)
+    bad = pd.Series(False, index=unit.index)
     share = p["basis_ref"] == "share_of_world"
     p["v"] = np.where(share, p["value"], p["value"] * (p["scale_t"] / p["scale_t_ref"]))
     figs = p[fig]
@@ -218,13 +280,14 @@ def main():
     a = ap.parse_args()
 
     t0 = time.perf_counter()
-    carriers, code_alias, groups = read_reference(a.reference)
+    carriers, bands, code_alias, groups = read_reference(a.reference)
     production = read_production(a.production)
     flows = read_baci(a.baci, code_alias)
     read_s = time.perf_counter() - t0
 
     t = time.perf_counter()
     flows = flows.merge(carriers, left_on="hs", right_on="hs", how="inner")
+    flows = apply_bands(flows, bands)
     flows["contained"] = flows["quantity_t"] * flows["content_factor"]
     dep = dependence(flows, groups)
     conc = concentration(production)
