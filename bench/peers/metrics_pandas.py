@@ -107,8 +107,10 @@ def read_baci(path, code_alias):
         usecols=["year", "exporter_iso3", "importer_iso3", "hs92", "value_kusd", "quantity_t"],
         dtype={
             "year": np.int64,
-            "exporter_iso3": str,
-            "importer_iso3": str,
+            # Read as categories: the parser interns the ~250 codes once, and the aliases
+            # are applied to the categories, not to 1.26 M strings.
+            "exporter_iso3": "category",
+            "importer_iso3": "category",
             "hs92": np.int64,
             "value_kusd": np.float64,
             "quantity_t": np.float64,
@@ -119,12 +121,19 @@ def read_baci(path, code_alias):
     flows = flows.rename(
         columns={"exporter_iso3": "exporter", "importer_iso3": "importer", "hs92": "hs"}
     )
-    exporter = flows["exporter"].replace(code_alias)
-    importer = flows["importer"].replace(code_alias)
-    # One sorted category set for both columns: codes compare, group and sort as strings.
-    codes = sorted(set(exporter) | set(importer))
-    flows["exporter"] = pd.Categorical(exporter, categories=codes)
-    flows["importer"] = pd.Categorical(importer, categories=codes)
+    # One sorted category set for both columns (codes compare, group and sort as strings),
+    # with BACI's code aliases applied to the categories and the integer codes remapped.
+    mapped = {
+        col: np.array([code_alias.get(c, c) for c in flows[col].cat.categories], dtype=object)
+        for col in ("exporter", "importer")
+    }
+    codes = sorted(set(mapped["exporter"]) | set(mapped["importer"]))
+    position = {c: i for i, c in enumerate(codes)}
+    for col in ("exporter", "importer"):
+        to_new = np.array([position[c] for c in mapped[col]], dtype=np.int32)
+        flows[col] = pd.Categorical.from_codes(
+            to_new[flows[col].cat.codes.to_numpy()], categories=codes
+        )
     return flows
 
 
