@@ -62,6 +62,7 @@ peer -c 'import threadpoolctl, numpy; print("numpy BLAS:", [(i["internal_api"], 
 echo "== $runs interleaved runs of derisk and the pandas peer"
 : > "$out/rust.timing"
 : > "$out/peer.timing"
+: > "$out/polars.timing"
 for i in $(seq 1 "$runs"); do
     extra=()
     [ "$i" = 1 ] && extra=(--out "$out/rust")
@@ -71,14 +72,22 @@ for i in $(seq 1 "$runs"); do
     peer bench/peers/metrics_pandas.py --baci "$baci" --reference data/reference \
         --production "$out/production.csv" "${extra[@]}" 2> "$out/peer.$i.log" \
         | tee -a "$out/peer.timing"
+    extra=()
+    [ "$i" = 1 ] && extra=(--out "$out/polars")
+    POLARS_MAX_THREADS=2 peer bench/peers/metrics_polars.py --baci "$baci" --reference data/reference \
+        --production "$out/production.csv" "${extra[@]}" 2> "$out/polars.$i.log" \
+        | tee -a "$out/polars.timing"
 done
 cat "$out/rust.1.log" "$out/peer.1.log"
 
 echo "== agreement"
 python3 bench/peers/check_agreement.py "$out/rust" "$out/peer"
+python3 bench/peers/check_agreement.py "$out/rust" "$out/polars"
 
 echo "== summary"
 python3 bench/peers/summarize.py "$out/rust.timing" "$out/peer.timing" | tee "$out/summary.md"
+echo "-- against the polars peer (2 threads):"
+python3 bench/peers/summarize.py "$out/rust.timing" "$out/polars.timing" | tee -a "$out/summary.md"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$criterion" = 1 ]; then
