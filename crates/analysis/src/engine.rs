@@ -11,21 +11,26 @@ use crate::trade_index::{full_key, is_sorted, TradeIndex};
 use crate::Thresholds;
 use derisk_model::{
     Country, CountryCode, CountryGroup, Dataset, Date, ExportRestriction, Mineral, Source, Stage,
-    Year,
+    StoredTables, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The indexes, built once per dataset and shared by every [`Engine`] over it.
 #[derive(Debug)]
 struct Indexes {
     ds: Arc<Dataset>,
     trade: TradeIndex,
-    production: ProductionIndex,
-    governance: GovernanceIndex,
+    /// Where trade groups and each mineral's observations are read, when the dataset does
+    /// not hold them.
+    store: Option<Arc<dyn StoredTables>>,
+    /// Built on first use, so a request that needs no production figures or governance
+    /// never reads them.
+    production: OnceLock<ProductionIndex>,
+    governance: OnceLock<GovernanceIndex>,
 }
 
 /// A dataset with the indexes every metric needs (trade by year and HS code, production by
@@ -47,8 +52,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Build every index (one pass over trade, observations and governance records). The
-    /// trade table is sorted by (year, hs, exporter, importer) first if it is not already.
+    /// Group the trade table (one pass; the table is sorted by (year, hs, exporter,
+    /// importer) first if it is not already). The production and governance indexes, and
+    /// each trade group's importer order and totals, are built on first use.
     pub fn new(ds: impl Into<Arc<Dataset>>) -> Engine {
         let mut ds: Arc<Dataset> = ds.into();
         if !is_sorted(&ds.trade.flows) {
@@ -56,9 +62,37 @@ impl Engine {
         }
         Engine {
             indexes: Arc::new(Indexes {
-                trade: TradeIndex::new(ds.clone()),
-                production: ProductionIndex::new(ds.clone()),
-                governance: GovernanceIndex::new(&ds.governance),
+                trade: TradeIndex::held(ds.clone()),
+                store: None,
+                production: OnceLock::new(),
+                governance: OnceLock::new(),
+                ds,
+            }),
+            overlay: Arc::new(Overlay::default()),
+        }
+    }
+
+    /// An engine over a dataset whose trade flows are kept in `store` (the embedded
+    /// snapshot's groups, read on first use) rather than in `ds.trade.flows`, which must be
+    /// empty, and whose production figures the index reads from `store` mineral by
+    /// mineral: a query then reads only the trade groups and minerals it touches.
+    /// `ds.observations` must hold the same observations (it may be a
+    /// [`derisk_model::LazyVec`] that reads them only if someone asks for all of them).
+    ///
+    /// # Panics
+    /// If `ds.trade.flows` is not empty (the flows would be counted twice or not at all).
+    pub fn with_store(ds: impl Into<Arc<Dataset>>, store: Arc<dyn StoredTables>) -> Engine {
+        let ds: Arc<Dataset> = ds.into();
+        assert!(
+            ds.trade.flows.is_empty(),
+            "a dataset with stored trade holds no flows itself"
+        );
+        Engine {
+            indexes: Arc::new(Indexes {
+                trade: TradeIndex::stored(store.clone()),
+                store: Some(store),
+                production: OnceLock::new(),
+                governance: OnceLock::new(),
                 ds,
             }),
             overlay: Arc::new(Overlay::default()),
@@ -86,18 +120,37 @@ impl Engine {
         }
     }
 
-    /// The whole dataset (for reports over all of it: sources, coverage checks).
+    /// The dataset (for reports over all of it: sources, coverage checks). Its trade
+    /// flows may be kept elsewhere (see [`Engine::with_store`]): read flows through
+    /// [`Engine::trade`], or take [`Engine::dataset_with_flows`].
     pub fn dataset(&self) -> &Dataset {
         &self.indexes.ds
+    }
+
+    /// The dataset with every trade flow in its table, reading a store's groups if the
+    /// flows are kept in one (for checks over the whole table).
+    pub fn dataset_with_flows(&self) -> std::borrow::Cow<'_, Dataset> {
+        if !self.indexes.trade.is_stored() {
+            return std::borrow::Cow::Borrowed(&self.indexes.ds);
+        }
+        let mut ds = (*self.indexes.ds).clone();
+        ds.trade.flows = self.indexes.trade.all_flows();
+        std::borrow::Cow::Owned(ds)
     }
     pub fn trade(&self) -> &TradeIndex {
         &self.indexes.trade
     }
     pub fn production(&self) -> &ProductionIndex {
-        &self.indexes.production
+        let ix = &self.indexes;
+        ix.production
+            .get_or_init(|| ProductionIndex::new(ix.ds.clone(), ix.store.clone()))
     }
     pub fn governance(&self) -> &GovernanceIndex {
-        &self.indexes.governance
+        let ix = &self.indexes;
+        ix.governance.get_or_init(|| match &ix.store {
+            Some(st) => GovernanceIndex::from_estimates(|v| st.visit_governance_estimates(v)),
+            None => GovernanceIndex::new(&ix.ds.governance),
+        })
     }
     pub fn overlay(&self) -> &Overlay {
         &self.overlay

@@ -84,10 +84,26 @@ pub struct GovernanceScore {
     pub imputed: bool,
 }
 
+type YearTable = BTreeMap<Year, [Option<f64>; 6]>;
+
+/// Add one country's run of estimates; an estimate already held wins (first record wins).
+fn merge(map: &mut HashMap<CountryCode, YearTable>, run: Option<(CountryCode, YearTable)>) {
+    let Some((c, years)) = run else { return };
+    let held = map.entry(c).or_default();
+    for (y, dims) in years {
+        let cell = held.entry(y).or_default();
+        for (slot, v) in cell.iter_mut().zip(dims) {
+            if slot.is_none() {
+                *slot = v;
+            }
+        }
+    }
+}
+
 /// WGI estimates by country and year, built once from [`GovernanceRecord`]s.
 #[derive(Debug, Default)]
 pub struct GovernanceIndex {
-    map: HashMap<CountryCode, BTreeMap<Year, [Option<f64>; 6]>>,
+    map: HashMap<CountryCode, YearTable>,
 }
 
 fn slot(d: GovernanceDimension) -> usize {
@@ -100,13 +116,38 @@ fn slot(d: GovernanceDimension) -> usize {
 impl GovernanceIndex {
     /// Index the records. When a (country, year, dimension) repeats, the first record wins.
     pub fn new(records: &[GovernanceRecord]) -> GovernanceIndex {
-        let mut map: HashMap<CountryCode, BTreeMap<Year, [Option<f64>; 6]>> = HashMap::new();
-        for r in records.iter().filter(|r| r.estimate.is_finite()) {
-            let cell = &mut map.entry(r.country).or_default().entry(r.year).or_default()
-                [slot(r.dimension)];
-            cell.get_or_insert(r.estimate);
-        }
+        GovernanceIndex::from_estimates(|visit| {
+            for r in records {
+                visit(r.country, r.year, r.dimension, r.estimate);
+            }
+        })
+    }
+
+    /// Index the estimates `each` passes to its visitor (country, year, dimension,
+    /// estimate), as [`GovernanceIndex::new`] does the records'.
+    pub fn from_estimates(
+        each: impl FnOnce(&mut dyn FnMut(CountryCode, Year, GovernanceDimension, f64)),
+    ) -> GovernanceIndex {
+        let mut map = HashMap::new();
+        // Records come grouped by country: collect a run, then hash its country once.
+        let mut run: Option<(CountryCode, YearTable)> = None;
+        each(&mut |c, y, d, e| {
+            if !e.is_finite() {
+                return;
+            }
+            if run.as_ref().map(|(rc, _)| *rc) != Some(c) {
+                merge(&mut map, run.take());
+            }
+            let (_, years) = run.get_or_insert_with(|| (c, BTreeMap::new()));
+            years.entry(y).or_default()[slot(d)].get_or_insert(e);
+        });
+        merge(&mut map, run);
         GovernanceIndex { map }
+    }
+
+    /// Whether the index holds no estimate at all.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
 
     /// Mean of the six estimates for the latest year ≤ `year` that has all six.

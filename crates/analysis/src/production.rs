@@ -10,11 +10,11 @@
 use crate::supply::{rank_sources, SourceRank};
 use derisk_model::{
     Area, Basis, CountryCode, Coverage, Dataset, Evidence, Flag, Measure, MineralId, Observation,
-    SourceId, Stage, Unit, Year,
+    SourceId, Stage, StoredTables, Unit, Year,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::overlay::Overlay;
 
@@ -32,16 +32,59 @@ struct StageProduction {
     tables: BTreeMap<Year, Vec<SourceRank>>,
 }
 
-/// [`Measure::Production`] observations indexed by mineral, stage and year (row numbers
-/// into the dataset's observations). Built once so that repeated queries do not scan every
-/// observation.
+/// [`Measure::Production`] observations indexed by mineral, stage and year. Each mineral's
+/// part is built the first time a query asks for the mineral, from the dataset's
+/// observations or from a store that keeps them by mineral (the embedded snapshot), so a
+/// request reads only the minerals it touches.
 #[derive(Debug)]
 pub struct ProductionIndex {
     ds: Arc<Dataset>,
-    map: HashMap<MineralId, HashMap<Stage, StageProduction>>,
+    /// Where a mineral's observations are read when the dataset does not hold them.
+    store: Option<Arc<dyn StoredTables>>,
+    minerals: HashMap<MineralId, OnceLock<MineralProduction>>,
     /// Each source's coverage, from the dataset's source list (a source without one is
     /// read as listing only the main producers).
     coverage: HashMap<SourceId, Coverage>,
+}
+
+/// One mineral's production observations (in dataset order) and their index by stage and
+/// year (row numbers into `obs`).
+#[derive(Debug)]
+struct MineralProduction {
+    obs: Vec<Observation>,
+    stages: HashMap<Stage, StageProduction>,
+}
+
+impl MineralProduction {
+    /// Index one mineral's observations by stage and year, each year's rows in (area,
+    /// source) order and its tables ranked by the default rule.
+    fn new(obs: Vec<Observation>, coverage: &dyn Fn(&SourceId) -> Option<Coverage>) -> Self {
+        let mut stages: HashMap<Stage, StageProduction> = HashMap::new();
+        for (i, o) in obs.iter().enumerate() {
+            if o.measure != Measure::Production {
+                continue;
+            }
+            let sp = stages.entry(o.stage.clone()).or_default();
+            sp.by_year.entry(o.year).or_default().push(i as u32);
+            if let Area::Country(c) = o.area {
+                sp.listed.insert(c);
+            }
+        }
+        // Deterministic row order whatever the dataset order: area, then source.
+        for sp in stages.values_mut() {
+            for (year, rows) in sp.by_year.iter_mut() {
+                rows.sort_by(|&a, &b| {
+                    let (a, b) = (&obs[a as usize], &obs[b as usize]);
+                    a.area
+                        .cmp(&b.area)
+                        .then_with(|| a.provenance.source.cmp(&b.provenance.source))
+                });
+                let rows: Vec<&Observation> = rows.iter().map(|&i| &obs[i as usize]).collect();
+                sp.tables.insert(*year, rank_sources(&rows, coverage));
+            }
+        }
+        MineralProduction { obs, stages }
+    }
 }
 
 /// What is known of one country's production at a stage and year, in contained tonnes.
@@ -177,46 +220,58 @@ pub struct ProductionTotal {
 }
 
 impl ProductionIndex {
-    /// Index the production observations of the dataset (other measures are ignored).
-    pub(crate) fn new(ds: Arc<Dataset>) -> ProductionIndex {
+    /// Index the production observations of the dataset (other measures are ignored); with
+    /// a `store`, the dataset's observations are not read and each mineral's are read from
+    /// the store instead.
+    pub(crate) fn new(ds: Arc<Dataset>, store: Option<Arc<dyn StoredTables>>) -> ProductionIndex {
         let coverage: HashMap<SourceId, Coverage> = ds
             .sources
             .iter()
             .filter_map(|s| Some((s.id.clone(), s.coverage?)))
             .collect();
-        let mut map: HashMap<MineralId, HashMap<Stage, StageProduction>> = HashMap::new();
-        for (i, o) in ds.observations.iter().enumerate() {
-            if o.measure != Measure::Production {
-                continue;
-            }
-            let sp = map
-                .entry(o.mineral.clone())
-                .or_default()
-                .entry(o.stage.clone())
-                .or_default();
-            sp.by_year.entry(o.year).or_default().push(i as u32);
-            if let Area::Country(c) = o.area {
-                sp.listed.insert(c);
-            }
+        let ids: Vec<MineralId> = match &store {
+            Some(st) => st.observation_minerals().to_vec(),
+            None => ds.observations.iter().map(|o| o.mineral.clone()).collect(),
+        };
+        let minerals = ids.into_iter().map(|m| (m, OnceLock::new())).collect();
+        ProductionIndex {
+            ds,
+            store,
+            minerals,
+            coverage,
         }
-        // Deterministic row order whatever the dataset order: area, then source.
-        let obs = &ds.observations;
-        for stages in map.values_mut() {
-            for sp in stages.values_mut() {
-                for (year, rows) in sp.by_year.iter_mut() {
-                    rows.sort_by(|&a, &b| {
-                        let (a, b) = (&obs[a as usize], &obs[b as usize]);
-                        a.area
-                            .cmp(&b.area)
-                            .then_with(|| a.provenance.source.cmp(&b.provenance.source))
-                    });
-                    let rows: Vec<&Observation> = rows.iter().map(|&i| &obs[i as usize]).collect();
-                    let ranked = rank_sources(&rows, |s| coverage.get(s).copied());
-                    sp.tables.insert(*year, ranked);
-                }
-            }
+    }
+
+    /// The latest year of any production figure, any mineral (read from the store's list
+    /// without reading the figures, when there is a store).
+    pub fn latest_year(&self) -> Option<Year> {
+        match &self.store {
+            Some(st) => st.latest_production_year(),
+            None => self
+                .ds
+                .observations
+                .iter()
+                .filter(|o| o.measure == Measure::Production)
+                .map(|o| o.year)
+                .max(),
         }
-        ProductionIndex { ds, map, coverage }
+    }
+
+    fn mineral_part(&self, id: &MineralId) -> Option<&MineralProduction> {
+        let cell = self.minerals.get(id)?;
+        Some(cell.get_or_init(|| {
+            let obs: Vec<Observation> = match &self.store {
+                Some(st) => st.load_observations(id),
+                None => self
+                    .ds
+                    .observations
+                    .iter()
+                    .filter(|o| &o.mineral == id)
+                    .cloned()
+                    .collect(),
+            };
+            MineralProduction::new(obs, &|s| self.coverage.get(s).copied())
+        }))
     }
 
     /// A source's coverage as the dataset's source list states it (`None`: not stated).
@@ -228,29 +283,33 @@ impl ProductionIndex {
     /// default rule (see [`SourceRule::StrongestEvidence`](crate::SourceRule)).
     pub fn sources(&self, mineral: &str, stage: &Stage, year: Year) -> Vec<SourceRank> {
         self.stage(mineral, stage)
-            .and_then(|sp| sp.tables.get(&year))
+            .and_then(|(_, sp)| sp.tables.get(&year))
             .cloned()
             .unwrap_or_default()
     }
 
-    fn stage(&self, mineral: &str, stage: &Stage) -> Option<&StageProduction> {
+    fn stage(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+    ) -> Option<(&MineralProduction, &StageProduction)> {
         let id = MineralId::try_from(mineral).ok()?;
-        self.map.get(&id).and_then(|s| s.get(stage))
+        let part = self.mineral_part(&id)?;
+        part.stages.get(stage).map(|sp| (part, sp))
     }
 
     /// Production observations of a mineral, stage and year, sorted by (area, source).
     pub fn year(&self, mineral: &str, stage: &Stage, year: Year) -> Vec<&Observation> {
-        let obs = &self.ds.observations;
         self.stage(mineral, stage)
-            .and_then(|sp| sp.by_year.get(&year))
-            .map(|rows| rows.iter().map(|&i| &obs[i as usize]).collect())
+            .and_then(|(part, sp)| Some((part, sp.by_year.get(&year)?)))
+            .map(|(part, rows)| rows.iter().map(|&i| &part.obs[i as usize]).collect())
             .unwrap_or_default()
     }
 
     /// Years with production observations of the mineral and stage, ascending.
     pub fn years(&self, mineral: &str, stage: &Stage) -> Vec<Year> {
         self.stage(mineral, stage)
-            .map(|sp| sp.by_year.keys().copied().collect())
+            .map(|(_, sp)| sp.by_year.keys().copied().collect())
             .unwrap_or_default()
     }
 
@@ -258,8 +317,8 @@ impl ProductionIndex {
     pub fn stages(&self, mineral: &str) -> Vec<Stage> {
         let mut v: Vec<Stage> = MineralId::try_from(mineral)
             .ok()
-            .and_then(|id| self.map.get(&id))
-            .map(|s| s.keys().cloned().collect())
+            .and_then(|id| self.mineral_part(&id))
+            .map(|p| p.stages.keys().cloned().collect())
             .unwrap_or_default();
         v.sort();
         v
@@ -268,7 +327,7 @@ impl ProductionIndex {
     /// Countries that appear in any production table of the mineral and stage; `None` when
     /// the dataset has no production table for that stage at all.
     pub fn listed(&self, mineral: &str, stage: &Stage) -> Option<&BTreeSet<CountryCode>> {
-        self.stage(mineral, stage).map(|sp| &sp.listed)
+        self.stage(mineral, stage).map(|(_, sp)| &sp.listed)
     }
 
     /// One country's production in contained tonnes. Among figures on the contained basis

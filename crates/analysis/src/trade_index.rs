@@ -1,10 +1,15 @@
 //! Bilateral trade indexed by (year, nomenclature, HS code), then by exporter and by
-//! importer, built once and reused by every query.
+//! importer. The grouping is built once; each group's importer order and country totals
+//! are built the first time a query touches the group, and a stored table's flows are read
+//! then too, so a query pays only for the groups it uses.
 
-use derisk_model::{CountryCode, Dataset, HsCode, HsKey, Nomenclature, TradeFlow, Year};
+use derisk_model::{
+    CountryCode, Dataset, HsCode, HsKey, Nomenclature, StoredTables, TradeFlow, TradeGroupHeader,
+    Year,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One country's total trade of one HS code (in one nomenclature) in one year, tonnes of
 /// product, over flows with a valid quantity (flows without one are not counted).
@@ -18,18 +23,46 @@ pub struct CountryTotal {
 /// Trade flows grouped by (year, nomenclature, HS code) — the same six digits in two
 /// nomenclatures are two groups; within a group, flows of one exporter are found by binary
 /// search, and flows to one importer through a permutation sorted by importer. Each
-/// country's world totals per group are precomputed. The index holds row numbers into the
-/// dataset's trade table, which [`crate::Engine::new`] keeps sorted by
-/// (year, nomenclature, hs, exporter, importer).
+/// country's world totals per group are computed with the permutation.
+///
+/// The flows are either held in the dataset's trade table, which [`crate::Engine::new`]
+/// keeps sorted by (year, nomenclature, hs, exporter, importer), or kept in a
+/// [`StoredTables`] store (the embedded snapshot) and read group by group.
 #[derive(Debug)]
 pub struct TradeIndex {
-    ds: Arc<Dataset>,
-    /// Within each group's range, row numbers sorted by importer.
-    by_importer: Vec<u32>,
-    ranges: HashMap<(Year, HsKey), Range<usize>>,
-    /// Per (year, key): totals by country, sorted by country.
-    totals: HashMap<(Year, HsKey), Vec<CountryTotal>>,
+    storage: Storage,
+    /// Sorted by (year, key).
+    groups: Vec<Group>,
+    lookup: HashMap<(Year, HsKey), usize>,
     years: BTreeSet<Year>,
+    flows: usize,
+}
+
+#[derive(Debug)]
+enum Storage {
+    /// In the dataset's trade table (each group a range of its rows).
+    Held(Arc<Dataset>),
+    /// In a store, read on first use.
+    Stored(Arc<dyn StoredTables>),
+}
+
+#[derive(Debug)]
+struct Group {
+    header: TradeGroupHeader,
+    /// Rows of the dataset's table ([`Storage::Held`]); empty for a store.
+    rows: Range<usize>,
+    built: OnceLock<Built>,
+}
+
+/// What a group needs beyond its flows, built on first use.
+#[derive(Debug)]
+struct Built {
+    /// The flows read from a store (empty when the dataset holds them).
+    flows: Vec<TradeFlow>,
+    /// Positions within the group, sorted by importer.
+    by_importer: Vec<u32>,
+    /// Totals by country, sorted by country.
+    totals: Vec<CountryTotal>,
 }
 
 /// What a group of flows holds: one (year, nomenclature, code).
@@ -52,48 +85,94 @@ pub(crate) fn is_sorted(flows: &[TradeFlow]) -> bool {
 }
 
 impl TradeIndex {
-    /// Index the dataset's trade table, which must be sorted (see [`is_sorted`]): one pass
-    /// and a sort by importer within each (year, nomenclature, hs) group.
-    pub(crate) fn new(ds: Arc<Dataset>) -> TradeIndex {
+    /// Group the dataset's trade table, which must be sorted (see [`is_sorted`]): one pass.
+    pub(crate) fn held(ds: Arc<Dataset>) -> TradeIndex {
         let flows = &ds.trade.flows;
         debug_assert!(is_sorted(flows));
-        let group = |f: &TradeFlow| (f.year, f.key());
-        let mut ranges = HashMap::new();
-        let mut totals = HashMap::new();
-        let mut years = BTreeSet::new();
-        let mut by_importer: Vec<u32> = (0..flows.len() as u32).collect();
+        let mut groups = Vec::new();
         let mut start = 0;
         for i in 1..=flows.len() {
-            if i == flows.len() || group(&flows[i]) != group(&flows[start]) {
-                let k = group(&flows[start]);
-                years.insert(k.0);
-                totals.insert(k, country_totals(&flows[start..i]));
-                // Keys are unique (the row number breaks ties): an unstable sort is exact.
-                by_importer[start..i].sort_unstable_by_key(|&j| (flows[j as usize].importer, j));
-                ranges.insert(k, start..i);
+            let f = &flows[start];
+            if i == flows.len() || (flows[i].year, flows[i].key()) != (f.year, f.key()) {
+                let with_quantity = flows[start..i]
+                    .iter()
+                    .filter(|f| f.quantity_t.is_some())
+                    .count();
+                groups.push(Group {
+                    header: TradeGroupHeader {
+                        year: f.year,
+                        key: f.key(),
+                        flows: (i - start) as u32,
+                        with_quantity: with_quantity as u32,
+                    },
+                    rows: start..i,
+                    built: OnceLock::new(),
+                });
                 start = i;
             }
         }
+        TradeIndex::from_groups(Storage::Held(ds), groups)
+    }
+
+    /// Index a store's groups without reading any flow.
+    pub(crate) fn stored(store: Arc<dyn StoredTables>) -> TradeIndex {
+        let groups = store
+            .trade_headers()
+            .iter()
+            .map(|&header| Group {
+                header,
+                rows: 0..0,
+                built: OnceLock::new(),
+            })
+            .collect();
+        TradeIndex::from_groups(Storage::Stored(store), groups)
+    }
+
+    fn from_groups(storage: Storage, groups: Vec<Group>) -> TradeIndex {
+        let lookup = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| ((g.header.year, g.header.key), i))
+            .collect();
+        let years = groups.iter().map(|g| g.header.year).collect();
+        let flows = groups.iter().map(|g| g.header.flows as usize).sum();
         TradeIndex {
-            ds,
-            by_importer,
-            ranges,
-            totals,
+            storage,
+            groups,
+            lookup,
             years,
+            flows,
         }
     }
 
-    fn all(&self) -> &[TradeFlow] {
-        &self.ds.trade.flows
+    fn built(&self, i: usize) -> &Built {
+        self.groups[i].built.get_or_init(|| match &self.storage {
+            Storage::Held(ds) => {
+                Built::new(Vec::new(), &ds.trade.flows[self.groups[i].rows.clone()])
+            }
+            Storage::Stored(store) => {
+                let flows = store.load_trade(i);
+                debug_assert_eq!(flows.len(), self.groups[i].header.flows as usize);
+                Built::new_owned(flows)
+            }
+        })
     }
 
-    fn range(&self, year: Year, key: HsKey) -> Range<usize> {
-        self.ranges.get(&(year, key)).cloned().unwrap_or(0..0)
+    /// The flows of group `i`.
+    fn group_flows(&self, i: usize) -> &[TradeFlow] {
+        match &self.storage {
+            Storage::Held(ds) => &ds.trade.flows[self.groups[i].rows.clone()],
+            Storage::Stored(_) => &self.built(i).flows,
+        }
+    }
+
+    fn group(&self, year: Year, key: HsKey) -> Option<usize> {
+        self.lookup.get(&(year, key)).copied()
     }
 
     /// Flows of one (nomenclature, code) in one year, sorted by (exporter, importer).
     pub fn flows(&self, year: Year, key: HsKey) -> &[TradeFlow] {
-        &self.all()[self.range(year, key)]
+        self.group(year, key).map_or(&[], |i| self.group_flows(i))
     }
 
     /// Flows of one (nomenclature, code) in one year shipped by `exporter`.
@@ -111,8 +190,10 @@ impl TradeIndex {
         key: HsKey,
         importer: CountryCode,
     ) -> impl Iterator<Item = &TradeFlow> + '_ {
-        let flows = self.all();
-        let perm = &self.by_importer[self.range(year, key)];
+        let (flows, perm): (&[TradeFlow], &[u32]) = match self.group(year, key) {
+            Some(i) => (self.group_flows(i), &self.built(i).by_importer),
+            None => (&[], &[]),
+        };
         let lo = perm.partition_point(|&j| flows[j as usize].importer < importer);
         let hi = perm.partition_point(|&j| flows[j as usize].importer <= importer);
         perm[lo..hi].iter().map(move |&j| &flows[j as usize])
@@ -126,7 +207,7 @@ impl TradeIndex {
         key: HsKey,
         country: CountryCode,
     ) -> Option<&CountryTotal> {
-        let v = self.totals.get(&(year, key))?;
+        let v = &self.built(self.group(year, key)?).totals;
         v.binary_search_by(|t| t.country.cmp(&country))
             .ok()
             .map(|i| &v[i])
@@ -143,33 +224,77 @@ impl TradeIndex {
     }
 
     /// Every (year, nomenclature, code) group with its flow counts, sorted by (key, year).
+    /// Reads no flow.
     pub fn groups(&self) -> Vec<GroupSummary> {
-        let flows = self.all();
         let mut v: Vec<GroupSummary> = self
-            .ranges
+            .groups
             .iter()
-            .map(|(&(year, key), r)| GroupSummary {
-                year,
-                key,
-                flows: r.len(),
-                with_quantity: flows[r.clone()]
-                    .iter()
-                    .filter(|f| f.quantity_t.is_some())
-                    .count(),
+            .map(|g| GroupSummary {
+                year: g.header.year,
+                key: g.header.key,
+                flows: g.header.flows as usize,
+                with_quantity: g.header.with_quantity as usize,
             })
             .collect();
         v.sort_by_key(|g| (g.key, g.year));
         v
     }
 
+    /// Every flow, sorted by (year, nomenclature, hs, exporter, importer); reads every
+    /// group of a store.
+    pub fn all_flows(&self) -> Vec<TradeFlow> {
+        (0..self.groups.len())
+            .flat_map(|i| self.group_flows(i).iter().copied())
+            .collect()
+    }
+
+    /// Whether the flows are read from a store rather than held in the dataset.
+    pub fn is_stored(&self) -> bool {
+        matches!(self.storage, Storage::Stored(_))
+    }
+
+    /// Groups whose flows have been read or indexed so far (what a query touched).
+    pub fn groups_built(&self) -> usize {
+        self.groups
+            .iter()
+            .filter(|g| g.built.get().is_some())
+            .count()
+    }
+
     /// Number of flows indexed.
     pub fn len(&self) -> usize {
-        self.all().len()
+        self.flows
     }
 
     /// Whether the index holds no flows.
     pub fn is_empty(&self) -> bool {
-        self.all().is_empty()
+        self.flows == 0
+    }
+}
+
+impl Built {
+    fn new(flows: Vec<TradeFlow>, group: &[TradeFlow]) -> Built {
+        // Keys are unique (the position breaks ties): an unstable sort is exact.
+        let mut by_importer: Vec<u32> = (0..group.len() as u32).collect();
+        by_importer.sort_unstable_by_key(|&j| (group[j as usize].importer, j));
+        Built {
+            totals: country_totals(group),
+            by_importer,
+            flows,
+        }
+    }
+
+    fn new_owned(flows: Vec<TradeFlow>) -> Built {
+        let Built {
+            by_importer,
+            totals,
+            ..
+        } = Built::new(Vec::new(), &flows);
+        Built {
+            flows,
+            by_importer,
+            totals,
+        }
     }
 }
 
@@ -229,7 +354,7 @@ mod tests {
         flows.sort_by_key(full_key);
         let mut ds = Dataset::default();
         ds.trade.flows = flows;
-        let ix = TradeIndex::new(Arc::new(ds));
+        let ix = TradeIndex::held(Arc::new(ds));
         let code = HsCode::try_from(100_000).unwrap();
         let (y, hs) = (
             Year::try_from(2020u16).unwrap(),

@@ -3,11 +3,13 @@
 //! [`trade_file`] tells them apart), shown with a progress bar.
 
 use anyhow::{Context, Result};
+use derisk_analysis::Engine;
 use derisk_data::trade_file::{self, TradeFileError, TradeFileOptions, TradeFileUsage};
 use derisk_data::{snapshot, CountryResolver, ImportContext, ImportOptions};
 use derisk_model::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub struct LoadOptions {
     pub snapshot: Option<PathBuf>,
@@ -16,6 +18,18 @@ pub struct LoadOptions {
     pub trade_file: TradeFileOptions,
 }
 
+/// The engine the commands query. On the embedded snapshot with no trade file named, its
+/// trade groups stay compressed until a query reads them; a snapshot file or a trade file
+/// is read whole (and checked whole) first.
+pub fn engine(opts: &LoadOptions) -> Result<Engine> {
+    if opts.snapshot.is_none() && opts.trade.is_none() {
+        let (ds, store) = snapshot::embedded_lazy()?;
+        return Ok(Engine::with_store(ds, Arc::new(store)));
+    }
+    Ok(Engine::new(dataset(opts)?))
+}
+
+/// The dataset with every trade flow read.
 pub fn dataset(opts: &LoadOptions) -> Result<Dataset> {
     let mut ds = match &opts.snapshot {
         Some(p) => {

@@ -244,7 +244,7 @@ pub fn build_from_dir(
         countries: country_list,
         minerals,
         trade,
-        governance,
+        governance: governance.into(),
         restrictions,
         groups,
         published_nir,

@@ -15,6 +15,18 @@ impl CountryCode {
     /// The shape [`TryFrom<&str>`] accepts, as a regular expression (for the JSON Schema).
     pub const PATTERN: &'static str = "^[A-Z]{3}$";
 
+    /// The code from its three bytes, if they are ASCII upper-case letters.
+    pub fn from_bytes(b: [u8; 3]) -> Option<CountryCode> {
+        b.iter()
+            .all(u8::is_ascii_uppercase)
+            .then_some(CountryCode(b))
+    }
+
+    /// The code's three bytes.
+    pub fn bytes(&self) -> [u8; 3] {
+        self.0
+    }
+
     pub fn as_str(&self) -> &str {
         // Only ASCII upper-case letters are ever stored.
         std::str::from_utf8(&self.0).unwrap_or("???")

@@ -1,7 +1,7 @@
 use crate::{
     Basis, ContentFactor, Country, CountryCode, CountryGroup, EuCrmParams, ExportRestriction,
-    Measure, Mineral, MineralId, Observation, Provenance, PublishedNir, Source, SourceId, Stage,
-    TradeAgreement, TradeProxy, TradeTable, Year,
+    LazyVec, Measure, Mineral, MineralId, Observation, Provenance, PublishedNir, Source, SourceId,
+    Stage, TradeAgreement, TradeProxy, TradeTable, Year,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -113,10 +113,10 @@ pub struct Dataset {
     pub countries: Vec<Country>,
     pub minerals: Vec<Mineral>,
     /// Production, reserves and capacity figures, sorted by (mineral, stage, measure, year, area, source).
-    pub observations: Vec<Observation>,
+    pub observations: LazyVec<Observation>,
     pub trade: TradeTable,
-    pub governance: Vec<GovernanceRecord>,
-    pub demand: Vec<DemandRecord>,
+    pub governance: LazyVec<GovernanceRecord>,
+    pub demand: LazyVec<DemandRecord>,
     pub restrictions: Vec<ExportRestriction>,
     pub groups: Vec<CountryGroup>,
     /// Net import reliance as publishers state it (USGS for the United States), sorted by

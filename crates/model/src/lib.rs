@@ -21,6 +21,7 @@ mod error;
 mod eu_crm;
 mod events;
 mod groups;
+mod lazy;
 mod mineral;
 mod observation;
 mod provenance;
@@ -29,6 +30,7 @@ mod published;
 mod quantity;
 #[cfg(test)]
 mod schema_tests;
+mod stored;
 mod trade;
 mod year;
 
@@ -39,6 +41,7 @@ pub use error::ModelError;
 pub use eu_crm::{EuCrmParams, TradeAgreement};
 pub use events::{ExportRestriction, MeasureSuspension, MeasureType, RestrictionTargets};
 pub use groups::{CountryGroup, GroupMember, MembershipStatus};
+pub use lazy::{LazyVec, Loader};
 pub use mineral::{
     form_of, unit_value_usd_per_kg, FlowForm, FormBand, HsCarrier, HsCode, HsKey, Mineral,
     MineralForm, MineralId, Nomenclature,
@@ -48,5 +51,6 @@ pub use provenance::{Coverage, Provenance, Source, SourceId};
 pub use proxy::{ProxyCarrier, ProxyMeasure, TradeProxy};
 pub use published::{NirFigure, PublishedNir};
 pub use quantity::{Basis, Flag, MassUnit, Unit};
-pub use trade::{QuantityCoverage, TradeFlow, TradePart, TradeTable};
+pub use stored::StoredTables;
+pub use trade::{QuantityCoverage, TradeFlow, TradeGroupHeader, TradePart, TradeTable};
 pub use year::Year;

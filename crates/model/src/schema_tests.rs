@@ -273,7 +273,8 @@ fn sample() -> Dataset {
                 Flag::Derived,
                 Some(0.1),
             ),
-        ],
+        ]
+        .into(),
         trade: TradeTable {
             provenance: Some(provenance.clone()),
             flows: vec![TradeFlow {
@@ -302,7 +303,8 @@ fn sample() -> Dataset {
             estimate: 0.6,
             std_err: Some(0.2),
             percentile_rank: None,
-        }],
+        }]
+        .into(),
         demand: vec![DemandRecord {
             mineral: lithium.clone(),
             scenario: "historical".into(),
@@ -310,7 +312,8 @@ fn sample() -> Dataset {
             year: year(2023),
             value_kt: 100.0,
             provenance: provenance.clone(),
-        }],
+        }]
+        .into(),
         restrictions: vec![ExportRestriction {
             id: "chn-lithium-2025".into(),
             country: code("CHN"),

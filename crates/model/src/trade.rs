@@ -93,3 +93,15 @@ impl TradeTable {
             .find(|p| p.nomenclature == nomenclature && p.first_year <= year && year <= p.last_year)
     }
 }
+
+/// One (year, nomenclature, HS code) group of a trade table, as a store lists it without
+/// reading its flows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TradeGroupHeader {
+    pub year: Year,
+    pub key: HsKey,
+    /// Flows in the group.
+    pub flows: u32,
+    /// Flows with a quantity.
+    pub with_quantity: u32,
+}

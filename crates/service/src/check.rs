@@ -23,9 +23,9 @@ pub struct DataCheckResponse {
 impl Service {
     /// Check the loaded data: [`derisk_data::check::check`] on the engine's dataset.
     pub fn data_check(&self) -> DataCheckResponse {
-        let ds = self.engine().dataset();
+        let ds = self.engine().dataset_with_flows();
         DataCheckResponse {
-            report: check(ds),
+            report: check(&ds),
             imports: ds.reports.clone(),
             sum_tolerance: derisk_data::check::SUM_TOLERANCE,
         }

@@ -199,7 +199,7 @@ pub fn dataset(shape: Shape) -> Dataset {
         .collect();
     Dataset {
         minerals,
-        observations,
+        observations: observations.into(),
         trade: TradeTable {
             provenance: None,
             parts: Vec::new(),

@@ -236,15 +236,7 @@ impl Query<'_> {
                 }
                 d
             }
-            None => Date::last_of(
-                self.ds()
-                    .observations
-                    .iter()
-                    .filter(|o| o.measure == derisk_model::Measure::Production)
-                    .map(|o| o.year)
-                    .max()
-                    .unwrap_or(trade_year),
-            ),
+            None => Date::last_of(self.production().latest_year().unwrap_or(trade_year)),
         };
         let mut minerals = Vec::new();
         let mut sources = BTreeSet::new();
@@ -262,7 +254,7 @@ impl Query<'_> {
         if minerals.iter().any(|m| m.dependence.is_some()) {
             sources.extend(self.ds().trade.sources());
         }
-        if !self.ds().governance.is_empty() {
+        if !self.governance().is_empty() {
             sources.insert(SourceId::new("wgi-2023"));
         }
         if minerals.iter().any(|m| {

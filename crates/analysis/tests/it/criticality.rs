@@ -287,7 +287,8 @@ fn cobalt() -> Dataset {
             usgs("cobalt", r.clone(), "FIN", 2022, Some(50.0)),
             usgs("cobalt", r.clone(), "WORLD", 2022, Some(1_100.0)),
             usgs("cobalt", Stage::Mining, "COD", 2022, Some(100.0)),
-        ],
+        ]
+        .into(),
         trade: TradeTable {
             provenance: None,
             parts: Vec::new(),
@@ -298,7 +299,7 @@ fn cobalt() -> Dataset {
                 flow(2022, "FIN", "DEU", 282_200, 100.0, None),
             ],
         },
-        governance,
+        governance: governance.into(),
         restrictions: vec![restriction(
             "chn-co",
             "CHN",

@@ -35,7 +35,8 @@ fn cobalt() -> Dataset {
             usgs("cobalt", r.clone(), "CHN", 2022, Some(1_000.0)),
             usgs("cobalt", r.clone(), "FIN", 2022, Some(50.0)),
             usgs("cobalt", Stage::Mining, "COD", 2022, Some(100.0)),
-        ],
+        ]
+        .into(),
         trade: derisk_model::TradeTable {
             provenance: None,
             parts: Vec::new(),

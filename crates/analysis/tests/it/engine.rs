@@ -245,7 +245,7 @@ fn lithium() -> Dataset {
     }
     Dataset {
         minerals: vec![mineral("lithium", &[(ORE, m.clone(), 0.5)])],
-        observations,
+        observations: observations.into(),
         trade: TradeTable {
             provenance: None,
             parts: Vec::new(),

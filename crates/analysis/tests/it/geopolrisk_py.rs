@@ -62,7 +62,8 @@ fn cobalt() -> Dataset {
             wmd("COD", 700.9),
             wmd("WORLD", 1001.39),
             usgs("cobalt", Stage::Refining, "CHN", 2022, Some(5_000.0)),
-        ],
+        ]
+        .into(),
         trade: TradeTable {
             provenance: None,
             parts: Vec::new(),
@@ -82,7 +83,8 @@ fn cobalt() -> Dataset {
             pv("COD", 2022, -2.0),
             pv("FRA", 2022, 0.5),
             pv("TWN", 2022, 0.5),
-        ],
+        ]
+        .into(),
         groups: vec![group("grp", &["DEU", "FRA"])],
         sources: vec![
             source("wmd-2025", Some(Coverage::Comprehensive)),

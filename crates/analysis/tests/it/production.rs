@@ -48,7 +48,7 @@ fn arsenic(usa: Option<f64>) -> Dataset {
     };
     Dataset {
         minerals: vec![mineral("arsenic", &[(METAL, r.clone(), 1.0)])],
-        observations: vec![obs("CHN", Some(24_000.0)), obs("USA", usa)],
+        observations: vec![obs("CHN", Some(24_000.0)), obs("USA", usa)].into(),
         trade: derisk_model::TradeTable {
             provenance: None,
             parts: Vec::new(),
@@ -150,7 +150,8 @@ fn a_factor_less_gross_figure_stays_not_comparable() {
         unit(MassUnit::Kilotonne, gross.clone()),
         Evidence::StatisticalReport,
         "usgs",
-    )];
+    )]
+    .into();
     assert_eq!(
         member(&ds, "USA"),
         MemberProduction::NotComparable {
@@ -173,7 +174,8 @@ fn zero_on_any_basis_is_zero_contained_tonnes() {
         unit(MassUnit::Kilotonne, gross.clone()),
         Evidence::StatisticalReport,
         "usgs",
-    )];
+    )]
+    .into();
     let m = member(&ds, "USA");
     assert_eq!(
         m,
@@ -266,7 +268,8 @@ fn an_equivalent_wins_over_a_gross_weight_at_equal_evidence() {
             Evidence::StatisticalReport,
             "usgs",
         ),
-    ];
+    ]
+    .into();
     ds.content_factors.push(factor("a-gross", ore, 0.3));
     assert!(matches!(
         member(&ds, "USA"),

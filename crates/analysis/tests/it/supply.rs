@@ -76,13 +76,14 @@ fn lithium() -> Dataset {
     }
     Dataset {
         minerals: vec![mineral("lithium", &[])],
-        observations: obs,
+        observations: obs.into(),
         demand: vec![
             demand("lithium", "EV", 2023, 100.0, "iea-cmd-2024"),
             demand("lithium", "Total", 2023, 180.0, "iea-cmd-2024"),
             demand("lithium", "EV", 2023, 120.0, "iea-cmd-2025"),
             demand("lithium", "Other", 2023, 70.0, "iea-cmd-2025"),
-        ],
+        ]
+        .into(),
         ..Dataset::default()
     }
 }

@@ -64,7 +64,7 @@ pub fn run(
 ) -> Result<()> {
     match cmd {
         DataCommand::Sources => {
-            let r = Service::new(Engine::new(load::dataset(opts)?)).sources();
+            let r = Service::new(load::engine(opts)?).sources();
             match format {
                 Format::Json => render::json(out, &r),
                 Format::Csv => render::csv(out, &r),
@@ -101,7 +101,7 @@ pub fn run(
                 stage,
                 year,
             };
-            let r = Service::new(Engine::new(load::dataset(opts)?)).coverage(&req)?;
+            let r = Service::new(load::engine(opts)?).coverage(&req)?;
             match format {
                 Format::Json => render::json(out, &r),
                 Format::Csv => render::csv(out, &r),

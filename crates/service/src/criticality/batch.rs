@@ -323,7 +323,7 @@ impl Service {
         // Stable: the two stages of a combination keep their order.
         keyed.sort_by_key(|(k, _)| *k);
         sources.extend(trade_sources(engine));
-        if !ds.governance.is_empty() {
+        if !engine.governance().is_empty() {
             sources.extend(GOVERNANCE_SOURCES.map(SourceId::new));
         }
         Ok(CriticalityBatchResponse {

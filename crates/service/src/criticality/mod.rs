@@ -231,7 +231,7 @@ impl Service {
         let engine = self.engine();
         let mut ids: BTreeSet<SourceId> = production.clone();
         ids.extend(trade_sources(engine));
-        if !engine.dataset().governance.is_empty() {
+        if !engine.governance().is_empty() {
             ids.extend(GOVERNANCE_SOURCES.map(SourceId::new));
         }
         if restrictions {
