@@ -278,7 +278,7 @@ impl Built {
         let mut by_importer: Vec<u32> = (0..group.len() as u32).collect();
         by_importer.sort_unstable_by_key(|&j| (group[j as usize].importer, j));
         Built {
-            totals: country_totals(group),
+            totals: country_totals(group, &by_importer),
             by_importer,
             flows,
         }
@@ -298,25 +298,67 @@ impl Built {
     }
 }
 
-/// Totals by country over one (year, hs) group, sorted by country.
-fn country_totals(flows: &[TradeFlow]) -> Vec<CountryTotal> {
-    let mut by: HashMap<CountryCode, (f64, f64)> = HashMap::new();
-    for f in flows {
-        let Some(q) = f.quantity_t.filter(|q| q.is_finite() && *q >= 0.0) else {
-            continue;
+/// Totals by country over one (year, hs) group, sorted by country: exports summed over
+/// each exporter's run of flows, imports over each importer's run of `by_importer`, both
+/// in flow order. A country appears when it has a flow with a valid quantity.
+fn country_totals(flows: &[TradeFlow], by_importer: &[u32]) -> Vec<CountryTotal> {
+    let valid = |f: &TradeFlow| f.quantity_t.filter(|q| q.is_finite() && *q >= 0.0);
+    let sums = |items: &mut dyn Iterator<Item = &TradeFlow>,
+                side: fn(&TradeFlow) -> CountryCode| {
+        let mut v: Vec<(CountryCode, f64)> = Vec::new();
+        for f in items {
+            let Some(q) = valid(f) else { continue };
+            match v.last_mut() {
+                Some((c, sum)) if *c == side(f) => *sum += q,
+                // From 0.0 as a running sum does (a -0.0 quantity totals 0.0).
+                _ => v.push((side(f), 0.0 + q)),
+            }
+        }
+        v
+    };
+    let exports = sums(&mut flows.iter(), |f| f.exporter);
+    let imports = sums(&mut by_importer.iter().map(|&j| &flows[j as usize]), |f| {
+        f.importer
+    });
+    // Merge the two sorted lists.
+    let (mut e, mut i) = (
+        exports.into_iter().peekable(),
+        imports.into_iter().peekable(),
+    );
+    let mut v = Vec::new();
+    loop {
+        let next = match (e.peek(), i.peek()) {
+            (None, None) => break,
+            (Some(&(c, x)), None) => {
+                e.next();
+                (c, x, 0.0)
+            }
+            (None, Some(&(c, m))) => {
+                i.next();
+                (c, 0.0, m)
+            }
+            (Some(&(ce, x)), Some(&(ci, m))) => match ce.cmp(&ci) {
+                std::cmp::Ordering::Less => {
+                    e.next();
+                    (ce, x, 0.0)
+                }
+                std::cmp::Ordering::Greater => {
+                    i.next();
+                    (ci, 0.0, m)
+                }
+                std::cmp::Ordering::Equal => {
+                    e.next();
+                    i.next();
+                    (ce, x, m)
+                }
+            },
         };
-        by.entry(f.exporter).or_default().0 += q;
-        by.entry(f.importer).or_default().1 += q;
+        v.push(CountryTotal {
+            country: next.0,
+            exports_t: next.1,
+            imports_t: next.2,
+        });
     }
-    let mut v: Vec<CountryTotal> = by
-        .into_iter()
-        .map(|(country, (exports_t, imports_t))| CountryTotal {
-            country,
-            exports_t,
-            imports_t,
-        })
-        .collect();
-    v.sort_by_key(|a| a.country);
     v
 }
 

@@ -89,3 +89,114 @@ fn country_sums_match_usgs_world_totals() {
         );
     }
 }
+
+fn embedded_bytes() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/snapshot.postcard.gz"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_lazy_store_reads_what_the_whole_decode_reads() {
+    use derisk_model::StoredTables;
+    let whole = snapshot::embedded().unwrap();
+    let (ds, store) = snapshot::embedded_lazy().unwrap();
+    assert!(!ds.observations.is_loaded() && !ds.governance.is_loaded());
+    assert!(ds.trade.flows.is_empty());
+    // Every trade group, in order, is the whole table.
+    let mut flows = Vec::new();
+    for (i, h) in store.trade_headers().iter().enumerate() {
+        let group = store.load_trade(i);
+        assert_eq!(group.len(), h.flows as usize);
+        assert!(group.iter().all(|f| f.year == h.year && f.key() == h.key));
+        flows.extend(group);
+    }
+    assert_eq!(flows, whole.trade.flows);
+    // Each mineral's observations are the whole table's, in its order.
+    for m in store.observation_minerals() {
+        let expected: Vec<_> = whole
+            .observations
+            .iter()
+            .filter(|o| &o.mineral == m)
+            .cloned()
+            .collect();
+        assert_eq!(store.load_observations(m), expected, "{m}");
+    }
+    let mut estimates = Vec::new();
+    store.visit_governance_estimates(&mut |c, y, d, e| estimates.push((c, y, d, e)));
+    let expected: Vec<_> = whole
+        .governance
+        .iter()
+        .map(|r| (r.country, r.year, r.dimension, r.estimate))
+        .collect();
+    assert_eq!(estimates, expected);
+    // Read through the lazy lists, the dataset is the whole one without its flows.
+    let mut without_flows = whole.clone();
+    without_flows.trade.flows.clear();
+    assert_eq!(ds, without_flows);
+}
+
+#[test]
+fn an_old_or_foreign_file_is_refused_with_a_reason() {
+    let gz = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+    let e = snapshot::decode(&gz).unwrap_err().to_string();
+    assert!(e.contains("older format"), "{e}");
+    let mut bytes = embedded_bytes();
+    bytes[8] = bytes[8].wrapping_add(1);
+    let e = snapshot::decode(&bytes).unwrap_err().to_string();
+    assert!(e.contains("format version"), "{e}");
+}
+
+mod corruption {
+    use super::embedded_bytes;
+    use derisk_data::snapshot;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn bytes() -> &'static [u8] {
+        static B: OnceLock<Vec<u8>> = OnceLock::new();
+        B.get_or_init(embedded_bytes)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any flipped bit is caught by a checksum (or the preamble) before a figure is
+        /// read: opening fails, and so does reading the whole snapshot.
+        #[test]
+        fn a_flipped_bit_is_an_error(at in 0usize..usize::MAX, bit in 0u8..8) {
+            let mut b = bytes().to_vec();
+            let at = at % b.len();
+            b[at] ^= 1 << bit;
+            prop_assert!(snapshot::verify(&b).is_err(), "byte {at} bit {bit} passed");
+        }
+
+        /// A truncated snapshot (any length short of the whole) is an error.
+        #[test]
+        fn a_truncated_snapshot_is_an_error(len in 0usize..usize::MAX) {
+            let b = bytes();
+            let len = len % b.len();
+            prop_assert!(snapshot::verify(&b[..len]).is_err(), "{len} bytes passed");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn reading_a_flipped_snapshot_whole_is_an_error(at in 0usize..usize::MAX, bit in 0u8..8) {
+            let mut b = bytes().to_vec();
+            let at = at % b.len();
+            b[at] ^= 1 << bit;
+            prop_assert!(snapshot::decode(&b).is_err());
+        }
+    }
+
+    #[test]
+    fn a_byte_appended_is_an_error() {
+        let mut b = bytes().to_vec();
+        b.push(0);
+        assert!(snapshot::verify(&b).is_err());
+    }
+}

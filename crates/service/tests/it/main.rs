@@ -6,6 +6,7 @@ mod coverage;
 mod criticality;
 mod criticality_batch;
 mod dependence;
+mod lazy_store;
 mod proxy;
 mod published_nir;
 mod resolve;
