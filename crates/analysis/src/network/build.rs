@@ -118,7 +118,7 @@ impl Query<'_> {
     ) -> Layer {
         let index = |c: CountryCode| countries.binary_search(&c).map_or(0, |i| i as u32);
         // Sum each (to, from) pair in flow order: carriers by key, flows by exporter.
-        acc.pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        acc.pairs.sort_by_key(|p| (p.0, p.1));
         let mut edges: Vec<Edge> = Vec::new();
         for (to, from, t) in acc.pairs {
             let (to, from) = (index(to), index(from));
