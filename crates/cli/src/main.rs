@@ -50,6 +50,9 @@ enum Command {
     /// One-screen risk briefing for a country or group: concentration, dependence,
     /// restricted suppliers, criticality and the biggest risks.
     Brief(commands::brief::BriefArgs),
+    /// Chokepoints: the mines and refineries whose loss would cut the most supply of a
+    /// mineral (N-1, worst pairs), for the world and an importer; hidden chokepoints.
+    Chokepoints(commands::chokepoints::ChokepointsArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -85,6 +88,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Brief(args) => commands::brief::run(service()?, &args, cli.format, out),
+        Command::Chokepoints(args) => {
+            commands::chokepoints::run(service()?, &args, cli.format, out)
+        }
         Command::Concentration(args) => {
             commands::concentration::run(service()?, &args, cli.format, out)
         }

@@ -9,6 +9,7 @@
 pub mod brief;
 pub mod catalog;
 pub mod check;
+pub mod chokepoints;
 pub mod concentration;
 pub mod coverage;
 pub mod criticality;

@@ -7,8 +7,8 @@ use schemars::{schema_for, Schema};
 /// `(file stem, schema)` for every request and response type, in a fixed order.
 pub fn all() -> Vec<(&'static str, Schema)> {
     use crate::{
-        brief, catalog, check, concentration, coverage, criticality, dependence, production,
-        published_nir,
+        brief, catalog, check, chokepoints, concentration, coverage, criticality, dependence,
+        production, published_nir,
     };
     vec![
         ("brief.request", schema_for!(brief::BriefRequest)),
@@ -74,6 +74,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         (
             "criticality-batch.response",
             schema_for!(criticality::CriticalityBatchResponse),
+        ),
+        (
+            "chokepoints.request",
+            schema_for!(chokepoints::ChokepointsRequest),
+        ),
+        (
+            "chokepoints.response",
+            schema_for!(chokepoints::ChokepointsResponse),
         ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),

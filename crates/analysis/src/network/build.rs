@@ -95,12 +95,16 @@ impl Query<'_> {
         let mut network = Network {
             mineral: id,
             year,
+            domestic_feed_t: vec![0.0; countries.len()],
             countries,
             upstream,
             refined,
             outside,
             assumptions,
         };
+        network.domestic_feed_t = (0..network.countries.len())
+            .map(|c| super::origin::fed_fraction(&network, c) * network.refined.output_t(c))
+            .collect();
         if let Some(a) = super::origin::feed_not_covered(&network) {
             network.assumptions.push(a);
         }

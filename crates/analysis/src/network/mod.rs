@@ -14,6 +14,7 @@
 
 mod build;
 mod chokepoints;
+mod linear;
 mod origin;
 
 pub use chokepoints::{
@@ -123,6 +124,9 @@ pub struct Layer {
     /// Contained tonnes per country.
     pub imports_t: Vec<f64>,
     pub exports_t: Vec<f64>,
+    /// Apparent consumption per country: output + imports − exports, contained tonnes;
+    /// `None` where the output is unknown.
+    pub apparent_consumption_t: Vec<Option<f64>>,
     /// The carriers read for the layer.
     pub carriers: Vec<HsKey>,
 }
@@ -147,6 +151,9 @@ impl Layer {
         for i in 0..n {
             in_start[i + 1] += in_start[i];
         }
+        let apparent_consumption_t = (0..n)
+            .map(|c| production[c].map(|p| p.tonnes() + imports_t[c] - exports_t[c]))
+            .collect();
         Layer {
             id,
             production,
@@ -154,6 +161,7 @@ impl Layer {
             in_start,
             imports_t,
             exports_t,
+            apparent_consumption_t,
             carriers,
         }
     }
@@ -221,6 +229,10 @@ pub struct Network {
     pub countries: Vec<CountryCode>,
     pub upstream: Layer,
     pub refined: Layer,
+    /// Per country: the refinery feed drawn from its own upstream pool (its mines and
+    /// upstream imports, less upstream exports), contained tonnes: the domestic edge from
+    /// the upstream layer to the refined layer. 0 where the country does not refine.
+    pub domestic_feed_t: Vec<f64>,
     /// Carriers of the mineral at stages outside the network, not read.
     pub outside: Vec<HsKey>,
     pub assumptions: Vec<NetworkAssumption>,

@@ -12,18 +12,14 @@
 //! itself; output inferred from net exports has no stated origin. A refiner's own output
 //! originates where its feed does: its upstream pool net of upstream exports, up to its
 //! output; feed beyond that is unattributed. Whatever no data explains stays in
-//! `unattributed`, never spread over the known origins. The system is solved by
-//! Gauss-Seidel sweeps from zero in country order (monotone, deterministic) to a change
-//! below 1e-15 of a share; mass still unsettled then (re-export loops between hubs with no
-//! output) counts as unattributed.
+//! `unattributed`, never spread over the known origins. The system is solved directly
+//! ([`super::linear`]); re-export loops between hubs that no output reaches hold nothing
+//! traceable.
 
 use super::{Layer, LayerId, Network, NetworkAssumption, NodeProduction};
 use derisk_model::CountryCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-
-const TOLERANCE: f64 = 1e-15;
-const MAX_SWEEPS: usize = 10_000;
 
 /// Pool shares by column for every country: `shares[c * columns + k]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,41 +39,18 @@ impl PoolShares {
 fn solve(layer: &Layer, columns: Vec<u32>, own: impl Fn(usize, &mut [f64])) -> PoolShares {
     let n = layer.production.len();
     let k = columns.len();
-    let mut shares = vec![0.0; n * k];
     let mut own_rows = vec![0.0; n * k];
     for c in 0..n {
-        if layer.output_t(c) > 0.0 {
-            own(c, &mut own_rows[c * k..(c + 1) * k]);
+        let x = layer.output_t(c);
+        if x > 0.0 {
+            let row = &mut own_rows[c * k..(c + 1) * k];
+            own(c, row);
+            for v in row.iter_mut() {
+                *v *= x;
+            }
         }
     }
-    let mut row = vec![0.0; k];
-    for _ in 0..MAX_SWEEPS {
-        let mut delta: f64 = 0.0;
-        for c in 0..n {
-            let x = layer.output_t(c);
-            let pool = x + layer.imports_t[c];
-            if pool <= 0.0 {
-                continue;
-            }
-            for (r, o) in row.iter_mut().zip(&own_rows[c * k..(c + 1) * k]) {
-                *r = x * o;
-            }
-            for e in layer.inflows(c) {
-                let from = e.from as usize * k;
-                for (r, s) in row.iter_mut().zip(&shares[from..from + k]) {
-                    *r += e.tonnes * s;
-                }
-            }
-            for (j, r) in row.iter().enumerate() {
-                let v = r / pool;
-                delta = delta.max((v - shares[c * k + j]).abs());
-                shares[c * k + j] = v;
-            }
-        }
-        if delta <= TOLERANCE {
-            break;
-        }
-    }
+    let shares = super::linear::solve_pools(layer, &own_rows, k);
     PoolShares { columns, shares }
 }
 

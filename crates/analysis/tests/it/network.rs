@@ -44,7 +44,9 @@ fn network(
         e.sort_by_key(|e| (e.to, e.from));
         e
     };
+    let n = codes.len();
     Network {
+        domestic_feed_t: vec![0.0; n],
         mineral: MineralId::try_from("cobalt").unwrap(),
         year: Year::try_from(2023u16).unwrap(),
         upstream: Layer::new(LayerId::Upstream, production(mines), edges(ore), vec![]),

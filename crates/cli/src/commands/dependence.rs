@@ -3,6 +3,7 @@
 //! hubs); without a mineral, one summary row per mineral traded under HS codes; with
 //! `--all-importers`, every importer of the mineral, ranked.
 
+mod look_through;
 mod tables;
 
 use crate::render::{self, number, paragraph, pct, Footnotes, Format};
@@ -41,6 +42,10 @@ pub struct DependenceArgs {
     /// Also report the share of imports from this country, group or comma list.
     #[arg(long)]
     pub focus: Option<String>,
+    /// Also trace the imports (every stage) back to the mines they came from, through the
+    /// refiners' feed mixes (needs --importer and --mineral).
+    #[arg(long, requires_all = ["importer", "mineral"])]
+    pub look_through: bool,
 }
 
 pub fn run(
@@ -66,6 +71,7 @@ pub fn run(
             req.year = args.year;
             req.stage = args.stage.clone();
             req.focus = args.focus.clone();
+            req.look_through = args.look_through;
             let r = service.dependence(&req)?;
             match format {
                 Format::Json => render::json(out, &r),
@@ -350,6 +356,9 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
     ));
     for l in lines {
         paragraph(out, &l)?;
+    }
+    if let Some(lt) = &r.look_through {
+        look_through::render(out, lt, &mut notes)?;
     }
     notes.write(out)?;
     if let (Some(s), Some(t)) = (&r.trade_source, &r.trade_table) {

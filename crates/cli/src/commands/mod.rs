@@ -1,4 +1,5 @@
 pub mod brief;
+pub mod chokepoints;
 pub mod concentration;
 pub mod criticality;
 pub mod data;

@@ -6,5 +6,6 @@ mod common;
 mod concentration_cmd;
 mod criticality_cmd;
 mod dependence_cmd;
+mod network_cmd;
 mod readme;
 mod trade_file_cmd;

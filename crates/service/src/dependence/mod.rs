@@ -24,6 +24,7 @@ use crate::published_nir::{published_nir, PublishedNirComparison};
 use crate::resolve::{resolve_country_set, resolve_mineral, CountrySet};
 use crate::tabular::Tabular;
 use crate::Service;
+use derisk_analysis::network::{LookThrough, NetworkAssumption};
 use derisk_analysis::{Dependence, Engine, Importer, MemberProduction, TradeSide};
 use derisk_model::{CountryCode, Mineral, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,10 @@ pub struct DependenceRequest {
     /// Also report the share of imports from this country, group or comma list.
     #[serde(default)]
     pub focus: Option<String>,
+    /// Also trace the imports back to the mines they came from, through the refiners'
+    /// feed mixes (see [`derisk_analysis::network`]).
+    #[serde(default)]
+    pub look_through: bool,
 }
 
 impl DependenceRequest {
@@ -57,6 +62,7 @@ impl DependenceRequest {
             year: None,
             stage: None,
             focus: None,
+            look_through: false,
         }
     }
 }
@@ -181,7 +187,20 @@ pub struct DependenceResponse {
     /// mineral (USGS for the United States): the publisher's figure for the year (else its
     /// latest) beside derisk's NIR at the stage the figure is tied to, compared.
     pub published_nir: Option<PublishedNirComparison>,
+    /// With `look_through`: the imports of every stage traced to their mine origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_through: Option<LookThroughReport>,
     pub attribution: Vec<Attribution>,
+}
+
+/// An importer's imports of a mineral at every stage (not only the stage asked), by direct
+/// supplier and by mine origin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LookThroughReport {
+    /// `None` when the importer imports nothing with a known tonnage.
+    pub imports: Option<LookThrough>,
+    /// What the data forced the network to assume.
+    pub assumptions: Vec<NetworkAssumption>,
 }
 
 impl Service {
@@ -211,6 +230,19 @@ impl Service {
                 focus.as_ref().map(as_importer).as_ref(),
             )
             .map_err(|e| ServiceError::from_analysis(engine, e))?;
+        let look_through = if req.look_through {
+            let n = engine
+                .query()
+                .network(mineral.id.as_str(), year)
+                .map_err(|e| ServiceError::from_analysis(engine, e))?;
+            let imports = n.origins().look_through(&n, &importer.members);
+            Some(LookThroughReport {
+                imports,
+                assumptions: n.assumptions,
+            })
+        } else {
+            None
+        };
         let suppliers = supplier_rows(engine, &dependence.imports);
         let largest_supplier = largest_supplier(engine, &dependence.imports);
         let production_sources = production_sources(std::iter::once(&dependence));
@@ -236,6 +268,7 @@ impl Service {
             trade_table: trade_table(engine),
             production_sources,
             published_nir,
+            look_through,
             attribution,
             dependence,
         })
@@ -292,7 +325,7 @@ fn traded(engine: &Engine) -> Vec<&Mineral> {
 }
 
 /// A usage error unless the mineral has HS carriers.
-fn require_hs_codes(engine: &Engine, mineral: &Mineral) -> Result<(), UsageError> {
+pub(crate) fn require_hs_codes(engine: &Engine, mineral: &Mineral) -> Result<(), UsageError> {
     if !mineral.hs.is_empty() {
         return Ok(());
     }
