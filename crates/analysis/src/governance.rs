@@ -7,7 +7,7 @@
 use crate::error::{AnalysisError, Result};
 use derisk_model::{CountryCode, GovernanceDimension, GovernanceRecord, Year};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// EU CRM scaling of the WGI: `(2.5 − mean6) · 2`, clamped to 0 (best) … 10 (worst), where
 /// `mean6` is the mean of the six WGI estimates (European Commission 2017, "Methodology for
@@ -84,14 +84,59 @@ pub struct GovernanceScore {
     pub imputed: bool,
 }
 
-type YearTable = BTreeMap<Year, [Option<f64>; 6]>;
+/// One country's estimates by year, sorted by year, each year once.
+#[derive(Debug, Default)]
+struct YearTable(Vec<(Year, [Option<f64>; 6])>);
+
+impl YearTable {
+    /// The year's cell, inserted in order if new. Records usually come in year order, so
+    /// the common case is a look at the last entry.
+    fn cell(&mut self, y: Year) -> &mut [Option<f64>; 6] {
+        let i = match self.0.last() {
+            Some((last, _)) if *last == y => self.0.len() - 1,
+            Some((last, _)) if *last < y => {
+                self.0.push((y, [None; 6]));
+                self.0.len() - 1
+            }
+            None => {
+                self.0.push((y, [None; 6]));
+                0
+            }
+            Some(_) => match self.0.binary_search_by_key(&y, |e| e.0) {
+                Ok(i) => i,
+                Err(i) => {
+                    self.0.insert(i, (y, [None; 6]));
+                    i
+                }
+            },
+        };
+        &mut self.0[i].1
+    }
+
+    fn get(&self, y: Year) -> Option<&[Option<f64>; 6]> {
+        self.0
+            .binary_search_by_key(&y, |e| e.0)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Years up to `y`, latest first.
+    fn up_to(&self, y: Year) -> impl Iterator<Item = &(Year, [Option<f64>; 6])> {
+        let end = self.0.partition_point(|e| e.0 <= y);
+        self.0[..end].iter().rev()
+    }
+}
 
 /// Add one country's run of estimates; an estimate already held wins (first record wins).
 fn merge(map: &mut HashMap<CountryCode, YearTable>, run: Option<(CountryCode, YearTable)>) {
     let Some((c, years)) = run else { return };
     let held = map.entry(c).or_default();
-    for (y, dims) in years {
-        let cell = held.entry(y).or_default();
+    if held.0.is_empty() {
+        *held = years;
+        return;
+    }
+    for (y, dims) in years.0 {
+        let cell = held.cell(y);
         for (slot, v) in cell.iter_mut().zip(dims) {
             if slot.is_none() {
                 *slot = v;
@@ -138,8 +183,8 @@ impl GovernanceIndex {
             if run.as_ref().map(|(rc, _)| *rc) != Some(c) {
                 merge(&mut map, run.take());
             }
-            let (_, years) = run.get_or_insert_with(|| (c, BTreeMap::new()));
-            years.entry(y).or_default()[slot(d)].get_or_insert(e);
+            let (_, years) = run.get_or_insert_with(|| (c, YearTable::default()));
+            years.cell(y)[slot(d)].get_or_insert(e);
         });
         merge(&mut map, run);
         GovernanceIndex { map }
@@ -152,17 +197,13 @@ impl GovernanceIndex {
 
     /// Mean of the six estimates for the latest year ≤ `year` that has all six.
     pub fn mean6(&self, country: CountryCode, year: Year) -> Option<(Year, f64)> {
-        self.map
-            .get(&country)?
-            .range(..=year)
-            .rev()
-            .find_map(|(y, dims)| {
-                let mut sum = 0.0;
-                for d in dims {
-                    sum += (*d)?;
-                }
-                Some((*y, sum / 6.0))
-            })
+        self.map.get(&country)?.up_to(year).find_map(|(y, dims)| {
+            let mut sum = 0.0;
+            for d in dims {
+                sum += (*d)?;
+            }
+            Some((*y, sum / 6.0))
+        })
     }
 
     /// One dimension's estimate for the latest year ≤ `year` that has it.
@@ -175,8 +216,7 @@ impl GovernanceIndex {
         let i = slot(dimension);
         self.map
             .get(&country)?
-            .range(..=year)
-            .rev()
+            .up_to(year)
             .find_map(|(y, dims)| dims[i].map(|v| (*y, v)))
     }
 
@@ -187,7 +227,7 @@ impl GovernanceIndex {
         dimension: GovernanceDimension,
         year: Year,
     ) -> Option<f64> {
-        self.map.get(&country)?.get(&year)?[slot(dimension)]
+        self.map.get(&country)?.get(year)?[slot(dimension)]
     }
 
     /// Whether the country has an estimate of the dimension in any year.
@@ -195,7 +235,7 @@ impl GovernanceIndex {
         let i = slot(dimension);
         self.map
             .get(&country)
-            .is_some_and(|years| years.values().any(|d| d[i].is_some()))
+            .is_some_and(|years| years.0.iter().any(|(_, d)| d[i].is_some()))
     }
 
     /// The rescaled score of a country, imputing per `gap` when no estimate exists.
