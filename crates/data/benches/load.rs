@@ -79,11 +79,15 @@ fn baci_critical_csv(c: &mut Criterion) {
     );
 }
 
-/// Decompress and deserialise the snapshot embedded in the binary: what every command pays
-/// before it can answer.
+/// The snapshot embedded in the binary: opening it (what every command pays before it can
+/// answer: checksums and the core), and reading all of it (what `data check` and a
+/// `--snapshot FILE` pay).
 fn snapshot_load(c: &mut Criterion) {
     let mut g = c.benchmark_group("snapshot");
     g.sample_size(20);
+    g.bench_function("snapshot_open", |b| {
+        b.iter(|| derisk_data::snapshot::embedded_lazy().expect("embedded snapshot"))
+    });
     g.bench_function("snapshot_load", |b| {
         b.iter(|| derisk_data::snapshot::embedded().expect("embedded snapshot"))
     });
