@@ -31,6 +31,20 @@ pub struct Node {
     pub stage: Stage,
 }
 
+/// How many importers are named per chokepoint, and for how many of the largest world
+/// chokepoints.
+pub const AFFECTED_IMPORTERS: usize = 5;
+
+/// An importer and what one cut takes from its imports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AffectedImporter {
+    pub importer: CountryCode,
+    /// Its imports (contained tonnes, every layer measured) and the part traced to the node.
+    pub imports_t: f64,
+    pub cut_t: f64,
+    pub cut_share: f64,
+}
+
 /// What removing one node cuts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Chokepoint {
@@ -40,6 +54,9 @@ pub struct Chokepoint {
     /// Supply lost, contained tonnes, and as a fraction of the supply measured.
     pub cut_t: f64,
     pub cut_share: f64,
+    /// For the largest world cuts: the importers losing the most tonnes, largest first
+    /// (empty otherwise).
+    pub affected: Vec<AffectedImporter>,
 }
 
 /// What removing two nodes together cuts.
@@ -132,7 +149,8 @@ impl Network {
         } else {
             LayerId::Upstream
         };
-        let world = cuts(self.world_traced(origins, measured_at));
+        let mut world = cuts(self.world_traced(origins, measured_at));
+        self.name_affected(origins, measured_at, &mut world);
         let importer = importer.map(|m| cuts(self.importer_traced(origins, measured_at, m)));
         Chokepoints {
             measured_at,
@@ -279,6 +297,50 @@ impl Network {
         )
     }
 
+    /// Fill `affected` for the largest world cuts: every importing country's imports traced
+    /// to each of those nodes.
+    fn name_affected(&self, o: &Origins, at: LayerId, world: &mut NodeCut) {
+        let top = world.nodes.len().min(PAIR_CANDIDATES);
+        let mut lists: Vec<Vec<AffectedImporter>> = vec![Vec::new(); top];
+        for (i, &c) in self.countries.iter().enumerate() {
+            let imports = self.upstream.imports_t[i]
+                + if at == LayerId::Refined {
+                    self.refined.imports_t[i]
+                } else {
+                    0.0
+                };
+            if imports <= 0.0 {
+                continue;
+            }
+            let (supply, traced) = self.importer_traced(o, at, &[c].into());
+            for (k, node) in world.nodes[..top].iter().enumerate() {
+                let cut: f64 = traced
+                    .nodes
+                    .iter()
+                    .filter(|(n, _, _)| *n == node.node)
+                    .map(|(_, _, t)| t)
+                    .sum();
+                if cut > 0.0 {
+                    lists[k].push(AffectedImporter {
+                        importer: c,
+                        imports_t: supply,
+                        cut_t: cut,
+                        cut_share: cut / supply,
+                    });
+                }
+            }
+        }
+        for (node, mut list) in world.nodes.iter_mut().zip(lists) {
+            list.sort_by(|a, b| {
+                b.cut_t
+                    .total_cmp(&a.cut_t)
+                    .then(a.importer.cmp(&b.importer))
+            });
+            list.truncate(AFFECTED_IMPORTERS);
+            node.affected = list;
+        }
+    }
+
     fn hidden(&self) -> Vec<HiddenChokepoint> {
         let (Some(up), Some(re)) = (hhi(&self.upstream), hhi(&self.refined)) else {
             return Vec::new();
@@ -309,6 +371,7 @@ fn cuts((supply, traced): (f64, Traced)) -> NodeCut {
             output_t: *out,
             cut_t: *cut,
             cut_share: share(*cut),
+            affected: Vec::new(),
         })
         .collect();
     nodes.sort_by(|a, b| b.cut_t.total_cmp(&a.cut_t).then(a.node.cmp(&b.node)));

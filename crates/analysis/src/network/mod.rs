@@ -18,8 +18,8 @@ mod linear;
 mod origin;
 
 pub use chokepoints::{
-    Chokepoint, ChokepointPair, Chokepoints, HiddenChokepoint, Node, NodeCut, HIDDEN_HHI_GAP,
-    PAIR_CANDIDATES,
+    AffectedImporter, Chokepoint, ChokepointPair, Chokepoints, HiddenChokepoint, Node, NodeCut,
+    AFFECTED_IMPORTERS, HIDDEN_HHI_GAP, PAIR_CANDIDATES,
 };
 pub use origin::{LayerImports, LookThrough, OriginShare, Origins};
 

@@ -177,6 +177,14 @@ fn removing_the_sole_producer_removes_all_supply_downstream() {
         (cc("COD"), &Stage::Mining)
     );
     assert!((first.cut_share - 1.0).abs() < 1e-12);
+    // Korea is the only importer of refined products; China and Finland import the ore.
+    let affected: Vec<(CountryCode, f64)> = first
+        .affected
+        .iter()
+        .map(|a| (a.importer, a.cut_share))
+        .collect();
+    assert_eq!(affected[0], (cc("CHN"), 1.0));
+    assert!(affected.contains(&(cc("KOR"), 1.0)));
     let korea = c.importer.unwrap();
     assert_eq!(korea.nodes[0].node.country, cc("COD"));
     assert!((korea.nodes[0].cut_share - 1.0).abs() < 1e-12);

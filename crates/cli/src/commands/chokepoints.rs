@@ -46,20 +46,39 @@ pub fn run(
 
 fn cuts(out: &mut dyn Write, title: &str, c: &NodeCut) -> Result<()> {
     paragraph(out, title)?;
-    let mut t = render::table(
-        ["rank", "country", "stage", "output t", "cut t", "cut"]
-            .map(String::from)
-            .to_vec(),
-    );
+    let named = c.nodes.iter().any(|k| !k.affected.is_empty());
+    let mut header = vec!["rank", "country", "stage", "output t", "cut t", "cut"];
+    if named {
+        header.push("most affected importers (t lost, share of imports)");
+    }
+    let mut t = render::table(header.into_iter().map(String::from).collect());
     for (i, k) in c.nodes.iter().take(SHOWN).enumerate() {
-        t.add_row(vec![
+        let mut row = vec![
             (i + 1).to_string(),
             k.node.country.to_string(),
             k.node.stage.to_string(),
             number(Some(k.output_t)),
             number(Some(k.cut_t)),
             pct(Some(k.cut_share)),
-        ]);
+        ];
+        if named {
+            row.push(
+                k.affected
+                    .iter()
+                    .take(3)
+                    .map(|a| {
+                        format!(
+                            "{} {} t {}",
+                            a.importer,
+                            number(Some(a.cut_t)),
+                            pct(Some(a.cut_share))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        t.add_row(row);
     }
     writeln!(out, "{t}")?;
     let pairs: Vec<String> = c
