@@ -37,6 +37,7 @@ pub mod network;
 mod overlay;
 mod production;
 mod proxy;
+pub mod shock;
 mod supply;
 mod trade_index;
 mod transit;

@@ -53,6 +53,9 @@ enum Command {
     /// Chokepoints: the mines and refineries whose loss would cut the most supply of a
     /// mineral (N-1, worst pairs), for the world and an importer; hidden chokepoints.
     Chokepoints(commands::chokepoints::ChokepointsArgs),
+    /// Run a scenario file of export bans, quotas, outages and demand surges month by
+    /// month: who runs short, rerouting, stockpile drawdown, price pressure.
+    Shock(commands::shock::ShockArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -88,6 +91,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Brief(args) => commands::brief::run(service()?, &args, cli.format, out),
+        Command::Shock(args) => commands::shock::run(service()?, &args, cli.format, out),
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

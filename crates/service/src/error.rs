@@ -47,6 +47,14 @@ pub enum UsageError {
         given: String,
         expected: String,
     },
+    /// A mistake in a file the user wrote (a scenario), at a line.
+    #[error("{file}, line {line}, {field}: {message}")]
+    InFile {
+        file: String,
+        line: usize,
+        field: String,
+        message: String,
+    },
 }
 
 /// One country or group an ambiguous name fits: its code (ISO3 or group id) and name.

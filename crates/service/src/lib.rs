@@ -22,6 +22,7 @@ pub mod production;
 pub mod published_nir;
 pub mod resolve;
 pub mod schema;
+pub mod shock;
 pub mod tabular;
 
 pub use error::{ServiceError, UsageError};

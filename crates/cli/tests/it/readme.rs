@@ -53,8 +53,10 @@ fn readme_commands_run() {
         .iter()
         .filter(|a| !(a[0] == "data" && a.get(1).is_some_and(|b| b == "build")))
     {
+        // From the repository root, as a user runs them (scenario paths are relative).
         let out = Command::new(env!("CARGO_BIN_EXE_derisk"))
             .args(args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
             .output()
             .expect("run derisk");
         assert!(

@@ -1,0 +1,167 @@
+//! `derisk shock <scenario.toml>`: run a scenario of export bans, quotas, outages and demand
+//! surges month by month and show who runs short.
+
+use crate::render::{self, number, paragraph, pct, Footnotes, Format};
+use anyhow::{Context, Result};
+use clap::Args;
+use derisk_service::shock::{ParamBasis, ShockResponse};
+use derisk_service::tabular::Tabular;
+use derisk_service::Service;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Importers shown as columns of the monthly table.
+const COLUMNS: usize = 5;
+
+#[derive(Args)]
+pub struct ShockArgs {
+    /// The scenario file (TOML; see `scenarios/` for examples and the format).
+    pub scenario: PathBuf,
+}
+
+pub fn run(service: &Service, args: &ShockArgs, format: Format, out: &mut dyn Write) -> Result<()> {
+    let text = std::fs::read_to_string(&args.scenario)
+        .with_context(|| format!("reading {}", args.scenario.display()))?;
+    let scenario = service.scenario(&args.scenario.display().to_string(), &text)?;
+    let r = service.shock(scenario)?;
+    match format {
+        Format::Json => render::json(out, &r),
+        Format::Csv => render::csv(out, &Rows(&r)),
+        Format::Table => table(out, &r),
+    }
+}
+
+/// One importer in one month, for CSV.
+#[derive(Serialize)]
+struct Row {
+    month: u32,
+    importer: String,
+    demand_t: f64,
+    delivered_t: f64,
+    rerouted_t: f64,
+    drawn_t: f64,
+    shortfall_t: f64,
+    stock_t: f64,
+}
+
+struct Rows<'a>(&'a ShockResponse);
+
+impl Tabular for Rows<'_> {
+    type Row = Row;
+    fn rows(&self) -> Vec<Row> {
+        self.0
+            .result
+            .months
+            .iter()
+            .flat_map(|m| {
+                m.importers.iter().map(move |i| Row {
+                    month: m.month,
+                    importer: i.importer.to_string(),
+                    demand_t: i.demand_t,
+                    delivered_t: i.delivered_t,
+                    rerouted_t: i.rerouted_t,
+                    drawn_t: i.drawn_t,
+                    shortfall_t: i.shortfall_t,
+                    stock_t: i.stock_t,
+                })
+            })
+            .collect()
+    }
+}
+
+fn table(out: &mut dyn Write, r: &ShockResponse) -> Result<()> {
+    let s = &r.scenario;
+    let res = &r.result;
+    paragraph(
+        out,
+        &format!(
+            "{} — {}, {} months on {} flows: shortfall {} t in total",
+            s.name,
+            s.mineral.name,
+            s.horizon_months,
+            s.year,
+            number(Some(res.total_shortfall_t))
+        ),
+    )?;
+    let top: Vec<_> = res.shortfall_by_importer.iter().take(COLUMNS).collect();
+    let mut header = vec![
+        "month".to_string(),
+        "lost t".into(),
+        "rerouted t".into(),
+        "from stock t".into(),
+        "short t".into(),
+        "price".into(),
+    ];
+    header.extend(top.iter().map(|(c, _, _)| format!("{c} short t")));
+    let mut t = render::table(header);
+    for m in &res.months {
+        let mut row = vec![
+            m.month.to_string(),
+            number(Some(m.lost_t)),
+            number(Some(m.rerouted_t)),
+            number(Some(m.drawn_t)),
+            number(Some(m.shortfall_t)),
+            format!("+{}", pct(Some(m.price_pressure))),
+        ];
+        for (c, _, _) in &top {
+            let v = m
+                .importers
+                .iter()
+                .find(|i| i.importer == *c)
+                .map_or(0.0, |i| i.shortfall_t);
+            row.push(number(Some(v)));
+        }
+        t.add_row(row);
+    }
+    writeln!(out, "{t}")?;
+    let who: Vec<String> = res
+        .shortfall_by_importer
+        .iter()
+        .take(10)
+        .map(|(c, t, share)| {
+            format!(
+                "{c} {} t ({} of its demand)",
+                number(Some(*t)),
+                pct(Some(*share))
+            )
+        })
+        .collect();
+    if who.is_empty() {
+        paragraph(
+            out,
+            "Nobody runs short: rerouting and stocks cover every loss.",
+        )?;
+    } else {
+        paragraph(
+            out,
+            &format!("Who runs short over the horizon: {}.", who.join("; ")),
+        )?;
+    }
+    let mut notes = Footnotes::default();
+    let marks: Vec<String> = r
+        .assumptions
+        .iter()
+        .map(|a| notes.mark(a.to_string()))
+        .collect();
+    paragraph(
+        out,
+        &format!(
+            "Headroom {} of untouched producers' output ({}); price elasticity {}; {}. {}{}",
+            pct(Some(s.responses.headroom)),
+            match s.headroom_basis {
+                ParamBasis::Scenario => "from the scenario",
+                ParamBasis::Default => "the default: no capacity figures in the data",
+            },
+            s.responses.price_elasticity,
+            r.units.tonnes,
+            r.units.price_pressure,
+            if marks.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", marks.join(""))
+            }
+        ),
+    )?;
+    notes.write(out)
+}
