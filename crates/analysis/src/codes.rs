@@ -3,35 +3,15 @@
 //! usable as an array index.
 
 use derisk_model::CountryCode;
-use std::hash::{Hash, Hasher};
 
 /// How many three-letter codes there are: the range of [`dense`].
 pub(crate) const CODES: usize = 26 * 26 * 26;
 
-/// Collects the bytes a value feeds to a hasher, ignoring length prefixes.
-struct Bytes(u32);
-
-impl Hasher for Bytes {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u32::from(b);
-        }
-    }
-    fn write_usize(&mut self, _: usize) {}
-    fn finish(&self) -> u64 {
-        u64::from(self.0)
-    }
-}
-
-/// The code's three bytes, big-endian in one integer, so integers order like codes. Read
-/// through `Hash`, which feeds exactly those bytes: `CountryCode::as_str` checks UTF-8 on
-/// every call, which showed in profiles of the per-flow loops. (The test below holds this
-/// to `as_str` for every code.)
+/// The code's three bytes, big-endian in one integer, so integers order like codes.
 #[inline]
 pub(crate) fn key(c: CountryCode) -> u32 {
-    let mut h = Bytes(0);
-    c.hash(&mut h);
-    h.0
+    let [a, b, c] = c.bytes();
+    u32::from_be_bytes([0, a, b, c])
 }
 
 /// The code's position among all three-letter codes, in code order: `0..CODES`.
