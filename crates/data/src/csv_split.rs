@@ -46,6 +46,53 @@ fn is_term(b: u8) -> bool {
     b == b'\n' || b == b'\r'
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `w` that equals `b` (exact: no carry crosses bytes).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(b));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Push the offsets (from `start`) of the bytes marked in `mask` of the word at `at`.
+fn push_marked(ends: &mut Vec<usize>, mut mask: u64, at: usize, start: usize) {
+    while mask != 0 {
+        ends.push(at + (mask.trailing_zeros() / 8) as usize - start);
+        mask &= mask - 1;
+    }
+}
+
+/// Where the record starting at `start` ends (its terminator, or the end of the text),
+/// with the offsets of its commas pushed to `ends`. Eight bytes at a time: commas are a
+/// sixth of BACI's bytes, and a byte-by-byte loop mispredicted a branch on each.
+fn record_end(text: &[u8], start: usize, ends: &mut Vec<usize>) -> usize {
+    let mut at = start;
+    while let Some(word) = text.get(at..at + 8) {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        let commas = bytes_equal(w, b',');
+        let terms = bytes_equal(w, b'\n') | bytes_equal(w, b'\r');
+        if terms != 0 {
+            // Marks are the bytes' high bits: keep the commas below the first terminator.
+            let first = terms.trailing_zeros();
+            push_marked(ends, commas & ((1 << first) - 1), at, start);
+            return at + (first / 8) as usize;
+        }
+        push_marked(ends, commas, at, start);
+        at += 8;
+    }
+    for (i, &b) in text[at..].iter().enumerate() {
+        if b == b',' {
+            ends.push(at + i - start);
+        } else if is_term(b) {
+            return at + i;
+        }
+    }
+    text.len()
+}
+
 /// Calls `each` with every record of `text` (which must hold no quote) and csv's line for
 /// it.
 pub(crate) fn split(text: &[u8], mut each: impl FnMut(Split<'_>, u64) -> Result<()>) -> Result<()> {
@@ -61,26 +108,18 @@ pub(crate) fn split(text: &[u8], mut each: impl FnMut(Split<'_>, u64) -> Result<
         if pos == text.len() {
             return Ok(());
         }
-        let rest = &text[pos..];
-        let mut len = rest.len();
         ends.clear();
-        for (i, &b) in rest.iter().enumerate() {
-            if b == b',' {
-                ends.push(i);
-            } else if is_term(b) {
-                len = i;
-                break;
-            }
-        }
-        ends.push(len);
-        pos += len;
+        let end = record_end(text, pos, &mut ends);
+        ends.push(end - pos);
+        let record = &text[pos..end];
+        pos = end;
         if let Some(&b) = text.get(pos) {
             line += u64::from(b == b'\n');
             pos += 1;
         }
         each(
             Split {
-                text: &rest[..len],
+                text: record,
                 ends: &ends,
             },
             record_line,
@@ -148,7 +187,8 @@ mod tests {
 
     #[test]
     fn long_texts_read_as_csv_reads_them() {
-        // Random texts up to 100 bytes, and rows like BACI's.
+        // Random texts up to 100 bytes, so records and fields cross the 8-byte words, and
+        // rows like BACI's.
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {
             x ^= x << 13;
@@ -156,9 +196,15 @@ mod tests {
             x ^= x << 17;
             x
         };
-        for _ in 0..30_000 {
+        for k in 0..30_000 {
             let len = (next() % 100) as usize;
-            let t: Vec<u8> = (0..len).map(|_| ALPHABET[(next() % 5) as usize]).collect();
+            // Every other text mostly letters, so records span several words.
+            let t: Vec<u8> = (0..len)
+                .map(|_| match next() % 20 {
+                    n if k % 2 == 0 && n > 3 => b'a',
+                    n => ALPHABET[(n % 5) as usize],
+                })
+                .collect();
             let (a, b) = both(&t);
             assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&t));
         }
