@@ -9,11 +9,13 @@
 # (default $target/bench-out) receives results and timings.
 #
 # Steps: build the examples; dump the snapshot's production figures for the peer; run the
-# derisk one-shot pass (crates/analysis/examples/metrics_once.rs) and the peer
-# (bench/peers/metrics_pandas.py) N times each, interleaved so both see the same machine
-# load; check that they agree on every result (exit 1 if not); print min/median times and
-# the ratio; then (unless --no-criterion) the criterion benches `metrics` (derisk-analysis)
-# and `load` (derisk-data).
+# derisk one-shot pass (crates/analysis/examples/metrics_once.rs: one thread per core), the
+# same pass on one thread (--threads 1, without the all-metrics pass), the pandas peer
+# (bench/peers/metrics_pandas.py) and the polars peer (metrics_polars.py, 2 threads) N
+# times each, interleaved so all see the same machine load; check that they agree on every
+# result (exit 1 if not); print min/median times and the ratios; measure the peak memory
+# (max RSS, /usr/bin/time) of one more run of each; then (unless --no-criterion) the
+# criterion benches `metrics` (derisk-analysis) and `load` (derisk-data).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,14 +61,19 @@ peer -c 'import threadpoolctl, numpy; print("numpy BLAS:", [(i["internal_api"], 
 
 "$bin/dump_production" "$out/production.csv"
 
-echo "== $runs interleaved runs of derisk and the pandas peer"
+echo "== $runs interleaved runs of derisk (every core, then one thread) and the peers"
 : > "$out/rust.timing"
+: > "$out/rust1.timing"
 : > "$out/peer.timing"
 : > "$out/polars.timing"
 for i in $(seq 1 "$runs"); do
     extra=()
     [ "$i" = 1 ] && extra=(--out "$out/rust")
     "$bin/metrics_once" "${extra[@]}" 2> "$out/rust.$i.log" | tee -a "$out/rust.timing"
+    extra=()
+    [ "$i" = 1 ] && extra=(--out "$out/rust1")
+    "$bin/metrics_once" --threads 1 --skip-all "${extra[@]}" 2> "$out/rust1.$i.log" \
+        | tee -a "$out/rust1.timing"
     extra=()
     [ "$i" = 1 ] && extra=(--out "$out/peer")
     peer bench/peers/metrics_pandas.py --baci "$baci" --reference data/reference \
@@ -83,12 +90,31 @@ cat "$out/rust.1.log" "$out/peer.1.log"
 echo "== agreement"
 python3 bench/peers/check_agreement.py "$out/rust" "$out/peer"
 python3 bench/peers/check_agreement.py "$out/rust" "$out/polars"
+# Every thread count writes the same results, byte for byte.
+cmp "$out/rust/dependence.csv" "$out/rust1/dependence.csv"
+cmp "$out/rust/concentration.csv" "$out/rust1/concentration.csv"
 
 echo "== summary"
 python3 bench/peers/summarize.py "$out/rust.timing" "$out/peer.timing" | tee "$out/summary.md"
 echo "-- against the polars peer (2 threads):"
-python3 bench/peers/summarize.py "$out/rust.timing" "$out/polars.timing" | tee -a "$out/summary.md"
+python3 bench/peers/summarize.py "$out/rust.timing" "$out/polars.timing" "polars peer" \
+    | tee -a "$out/summary.md"
+echo "-- derisk on one thread against derisk on every core:"
+python3 bench/peers/summarize.py "$out/rust.timing" "$out/rust1.timing" "derisk, 1 thread" \
+    | tee -a "$out/summary.md"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ -x /usr/bin/time ]; then
+    echo "== peak memory (max RSS, one run each)"
+    rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+    echo "derisk (every core, with all metrics): $(rss "$bin/metrics_once") KB"
+    echo "derisk (1 thread, peer scope only): $(rss "$bin/metrics_once" --threads 1 --skip-all) KB"
+    py=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$venv/bin/python")
+    echo "pandas peer: $(rss "${py[@]}" bench/peers/metrics_pandas.py --baci "$baci" \
+        --reference data/reference --production "$out/production.csv") KB"
+    echo "polars peer: $(rss env POLARS_MAX_THREADS=2 "${py[@]}" bench/peers/metrics_polars.py \
+        --baci "$baci" --reference data/reference --production "$out/production.csv") KB"
+fi
 
 if [ "$criterion" = 1 ]; then
     echo "== criterion: derisk-analysis metrics (synthetic and full BACI history)"

@@ -3,7 +3,10 @@
 the runs, for derisk (crates/analysis/examples/metrics_once.rs) and the pandas peer
 (metrics_pandas.py), and the ratio peer / derisk. Standard library only.
 
-Usage: summarize.py RUST_TIMINGS PEER_TIMINGS
+Usage: summarize.py RUST_TIMINGS PEER_TIMINGS [PEER_LABEL]
+
+PEER_LABEL (default "pandas peer") names the second column. PEER_TIMINGS may also be
+metrics_once's own lines (derisk on one thread): their phases are summed the same way.
 """
 
 import json
@@ -27,25 +30,28 @@ def fmt(x):
 
 def main():
     rust, peer = load(sys.argv[1]), load(sys.argv[2])
+    name = sys.argv[3] if len(sys.argv) > 3 else "pandas peer"
     if not rust or not peer:
         raise SystemExit("no TIMING lines found")
-    for r in rust:
-        r["read_s"] = r["snapshot_s"] + r["baci_s"]
-        r["compute_s"] = r["index_s"] + r["peer_scope_s"]
+    for r in rust + peer:
+        if "snapshot_s" in r:
+            r["read_s"] = r["snapshot_s"] + r["baci_s"]
+            r["compute_s"] = r["index_s"] + r["peer_scope_s"]
+            r["total_s"] = r["total_peer_scope_s"]
     rows = [
         ("read inputs (derisk: snapshot + strict BACI read)", "read_s", "read_s"),
         ("compute peer scope (derisk: indexes + metrics)", "compute_s", "compute_s"),
         ("total, end to end", "total_peer_scope_s", "total_s"),
     ]
-    print(f"{len(rust)} derisk runs, {len(peer)} peer runs; minimum (median)")
-    print(f"| what | derisk | pandas peer | ratio peer/derisk (min) | ratio (median) |")
+    print(f"{len(rust)} derisk runs, {len(peer)} {name} runs; minimum (median)")
+    print(f"| what | derisk | {name} | ratio {name}/derisk (min) | ratio (median) |")
     print("| --- | --- | --- | --- | --- |")
     for label, rf, pf in rows:
         rmin, rmed = stats(rust, rf)
         pmin, pmed = stats(peer, pf)
         print(
             f"| {label} | {fmt(rmin)} ({fmt(rmed)}) | {fmt(pmin)} ({fmt(pmed)}) "
-            f"| {pmin / rmin:.1f}× | {pmed / rmed:.1f}× |"
+            f"| {pmin / rmin:.2f}× | {pmed / rmed:.2f}× |"
         )
     amin, amed = stats(rust, "all_metrics_s")
     if amin is not None:

@@ -5,9 +5,12 @@
 //!
 //! ```text
 //! DERISK_RAW_DATA=../shared/data cargo run --release -p derisk-analysis \
-//!     --example metrics_once -- [--out DIR] [--skip-all]
+//!     --example metrics_once -- [--out DIR] [--skip-all] [--threads N]
 //! ```
 //!
+//! `--threads N` (default: one per core) is the number of threads that parse BACI and
+//! that compute the peer scope; `--threads 1` is the one-thread pass. Any N gives the same
+//! results, bit for bit.
 //! `--out DIR` writes the peer-scope results (`concentration.csv`, `dependence.csv`) after
 //! the timed part, for the agreement check. `--skip-all` leaves out the all-metrics pass.
 //! The work is deterministic: the same input gives the same results and answer counts.
@@ -24,18 +27,27 @@ use std::time::Instant;
 struct Args {
     out: Option<PathBuf>,
     skip_all: bool,
+    threads: usize,
 }
 
 fn args() -> Result<Args, String> {
     let mut a = Args {
         out: None,
         skip_all: false,
+        threads: derisk_analysis::parallel::default_threads(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--out" => a.out = Some(it.next().ok_or("--out needs a directory")?.into()),
             "--skip-all" => a.skip_all = true,
+            "--threads" => {
+                a.threads = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--threads needs a whole number of at least 1")?
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -51,7 +63,7 @@ fn run() -> Result<(), String> {
     let snapshot_s = t0.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (trade, report) = full::full_baci(&ds, &path)?;
+    let (trade, report) = full::full_baci_threads(&ds, &path, args.threads)?;
     let baci_s = t.elapsed().as_secs_f64();
     ds.trade = trade;
 
@@ -62,7 +74,7 @@ fn run() -> Result<(), String> {
     let index_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (conc, dep) = full::peer_scope(&engine, &importers);
+    let (conc, dep) = full::peer_scope_threads(&engine, &importers, args.threads);
     let peer_scope_s = t.elapsed().as_secs_f64();
     let total_peer_scope_s = t0.elapsed().as_secs_f64();
 
@@ -101,12 +113,13 @@ fn run() -> Result<(), String> {
         "TIMING {{\"snapshot_s\":{snapshot_s},\"baci_s\":{baci_s},\"index_s\":{index_s},\
          \"peer_scope_s\":{peer_scope_s},\"total_peer_scope_s\":{total_peer_scope_s},\
          \"all_metrics_s\":{},\"all_metrics_answers\":{answers},\"flows\":{},\
-         \"importers\":{},\"concentrations\":{},\"dependences\":{}}}",
+         \"importers\":{},\"concentrations\":{},\"dependences\":{},\"threads\":{}}}",
         all_s.map_or("null".to_string(), |s| s.to_string()),
         ds.trade.flows.len(),
         importers.len(),
         conc.len(),
-        dep.len()
+        dep.len(),
+        args.threads
     );
     if let Some(dir) = args.out {
         full::write_results(&dir, &conc, &dep).map_err(|e| format!("{}: {e}", dir.display()))?;

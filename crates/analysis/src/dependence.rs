@@ -2,6 +2,7 @@
 //! shares by value and contained quantity, import HHI, exports, net import reliance and
 //! transit hubs.
 
+use crate::codes;
 use crate::engine::Query;
 use crate::error::{non_negative, AnalysisError, Result};
 use crate::production::ProductionBasis;
@@ -322,7 +323,11 @@ struct StageAcc {
 /// Accumulates one side's flows by partner.
 #[derive(Default)]
 pub(crate) struct SideAcc {
-    by: BTreeMap<CountryCode, Partner>,
+    /// Partners in code order. A carrier's flows come sorted by exporter, then importer,
+    /// so a partner is usually the last one or after it: no search, no map.
+    by: Vec<Partner>,
+    /// `codes::key` of each partner in `by`: compared as integers.
+    keys: Vec<u32>,
     flows: usize,
     without_q: usize,
     value_without_q: f64,
@@ -340,7 +345,7 @@ impl SideAcc {
     }
 
     pub(crate) fn add(&mut self, partner: CountryCode, f: &TradeFlow, contained: Option<f64>) {
-        let p = self.by.entry(partner).or_insert_with(|| Partner {
+        let new = || Partner {
             country: partner,
             value_kusd: 0.0,
             value_share: None,
@@ -348,7 +353,25 @@ impl SideAcc {
             quantity_share: None,
             flows: 0,
             flows_without_quantity: 0,
-        });
+        };
+        let k = codes::key(partner);
+        let i = match self.keys.last() {
+            Some(&last) if last == k => self.keys.len() - 1,
+            Some(&last) if last > k => match self.keys.binary_search(&k) {
+                Ok(i) => i,
+                Err(i) => {
+                    self.keys.insert(i, k);
+                    self.by.insert(i, new());
+                    i
+                }
+            },
+            _ => {
+                self.keys.push(k);
+                self.by.push(new());
+                self.by.len() - 1
+            }
+        };
+        let p = &mut self.by[i];
         p.value_kusd += f.value_kusd;
         p.flows += 1;
         self.flows += 1;
@@ -365,7 +388,7 @@ impl SideAcc {
     /// The side's partners, shares and totals; `no_rows` lists the carriers with no trade
     /// rows in the year, which make the totals unknown.
     pub(crate) fn finish(self, no_rows: &[HsKey]) -> TradeSide {
-        let mut partners: Vec<Partner> = self.by.into_values().collect();
+        let mut partners = self.by;
         let value: f64 = partners
             .iter()
             .map(|p| p.value_kusd)

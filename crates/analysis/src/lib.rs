@@ -25,6 +25,7 @@
 //! notes are typed values; [`explain`] holds their words.
 
 pub mod brief;
+mod codes;
 mod concentration;
 pub mod criticality;
 mod dependence;
@@ -35,6 +36,7 @@ mod governance;
 mod import_profiles;
 pub mod network;
 mod overlay;
+pub mod parallel;
 mod production;
 mod proxy;
 pub mod shock;
@@ -57,6 +59,7 @@ pub use governance::{
 };
 pub use import_profiles::ImportProfile;
 pub use overlay::{Overlay, OverlayRule, ProductionChange};
+pub use parallel::map_queries;
 pub use production::{
     Conversion, MemberFigure, MemberProduction, ProductionBasis, ProductionBounds, ProductionIndex,
     ProductionTotal, OVERLAY_SOURCE,

@@ -8,7 +8,9 @@
 //! [`CountryResolver::by_code`](crate::CountryResolver::by_code), which knows BACI's `S19`
 //! (Taiwan, reported as "Other Asia, nes").
 
+use crate::chunked::{self, Part, Plan};
 use crate::countries::UnknownNames;
+use crate::csv_split::Fields;
 use crate::error::{ImportError, Result};
 use crate::table::csv_error;
 use crate::ImportContext;
@@ -18,8 +20,9 @@ use derisk_model::{
 };
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Chain, Cursor, Read, Take};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Source slug of the BACI release this reader targets.
 pub const SOURCE: &str = "baci-hs92-v202401b";
@@ -50,13 +53,13 @@ pub struct BaciFilter {
 }
 
 /// Counts bytes of the raw (possibly compressed) input and reports them to `progress`.
-struct Counting<'p, R> {
+struct Counting<R, P> {
     inner: R,
     consumed: u64,
-    progress: &'p mut dyn FnMut(u64),
+    progress: P,
 }
 
-impl<R: Read> Read for Counting<'_, R> {
+impl<R: Read, P: FnMut(u64)> Read for Counting<R, P> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.consumed += n as u64;
@@ -110,7 +113,8 @@ fn gzip_error(file: &str, io: std::io::Error) -> ImportError {
     }
 }
 
-/// Read BACI flows from `input` (plain CSV or gzip, detected from the first bytes).
+/// Read BACI flows from `input` (plain CSV or gzip, detected from the first bytes), on the
+/// calling thread alone; [`read_baci_parallel`] gives the same result on several.
 ///
 /// `progress` receives the number of raw input bytes consumed so far, so a caller can draw
 /// a progress bar against the file size. Strict: a malformed field is an error naming file,
@@ -129,30 +133,103 @@ pub fn read_baci<R: Read>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(TradeTable, ImportReport)> {
     let (stream, gzip) = open_input(file, input, progress)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .buffer_capacity(BUFFER)
-        .from_reader(stream);
-    let idx = header_indices(
-        file,
-        reader
-            .byte_headers()
-            .map_err(|e| read_error(file, gzip, e))?,
-    )?;
+    let header = |h: &csv::ByteRecord, line: u64| header_plan(file, h, line);
+    let part = |h: &Columns| State::new(file, ctx, filter, h);
+    let plan = plan(file, gzip, &header, &part);
+    plan.sequential(stream)?.finish(gzip)
+}
 
-    let mut state = State::new(file, ctx, filter);
-    state.line_offset = line_offset(reader.position().line());
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => state.row(&record, &idx)?,
-            Err(e) => return Err(read_error(file, gzip, e)),
+/// [`read_baci`] with `threads` threads parsing (1: [`read_baci`] itself) besides one
+/// decoding: the same flows, report and errors (file, line, field, value), and `progress`
+/// still called on the calling thread. The decoder cuts the text into chunks at record
+/// boundaries while the text has no quotes (`crate::chunked` says why that is exact);
+/// quoted text is read on one thread.
+pub fn read_baci_parallel<R: Read + Send>(
+    file: &str,
+    input: R,
+    ctx: &ImportContext,
+    filter: &BaciFilter,
+    progress: &mut dyn FnMut(u64),
+    threads: usize,
+) -> Result<(TradeTable, ImportReport)> {
+    if threads <= 1 {
+        return read_baci(file, input, ctx, filter, progress);
+    }
+    let consumed = AtomicU64::new(0);
+    let (stream, gzip) = decode(file, input, |n| consumed.store(n, Ordering::Relaxed))?;
+    let header = |h: &csv::ByteRecord, line: u64| header_plan(file, h, line);
+    let part = |h: &Columns| State::new(file, ctx, filter, h);
+    let plan = plan(file, gzip, &header, &part);
+    chunked::read(&plan, stream, &consumed, threads, progress)?.finish(gzip)
+}
+
+/// Threads a path read uses: one per core the system reports, at most 8.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// Column positions (in the order of [`COLUMNS`]) and the line offset of the records.
+type Columns = ([usize; 8], u64);
+
+fn header_plan(file: &str, header: &csv::ByteRecord, line_after: u64) -> Result<Columns> {
+    Ok((header_indices(file, header)?, line_offset(line_after)))
+}
+
+fn plan<'f, H, P>(
+    file: &'f str,
+    gzip: bool,
+    header: &'f (dyn Fn(&csv::ByteRecord, u64) -> Result<H> + Sync),
+    part: &'f (dyn Fn(&H) -> P + Sync),
+) -> Plan<'f, H, P> {
+    Plan {
+        file,
+        gzip,
+        buffer: BUFFER,
+        header,
+        part,
+    }
+}
+
+/// The raw input with its first bytes put back, counted for `progress`.
+type Raw<R, P> = Chain<Take<Cursor<[u8; 2]>>, Counting<R, P>>;
+
+/// Decoded text: gzip or plain.
+pub(crate) enum Decoded<R> {
+    Plain(R),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<BufReader<R>>>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Decoded::Plain(r) => r.read(buf),
+            Decoded::Gzip(r) => r.read(buf),
         }
     }
-    drop(reader);
-    state.finish(gzip)
+}
+
+/// The decoded text of `input` (gzip detected from its first bytes, not its name), and
+/// whether it was gzip; `progress` receives the raw bytes consumed so far.
+fn decode<R: Read, P: FnMut(u64)>(
+    file: &str,
+    input: R,
+    progress: P,
+) -> Result<(Decoded<Raw<R, P>>, bool)> {
+    let mut counting = Counting {
+        inner: input,
+        consumed: 0,
+        progress,
+    };
+    let (magic, n) = peek_magic(&mut counting).map_err(|e| ImportError::io(file, e))?;
+    let gzip = n == 2 && magic == [0x1f, 0x8b];
+    let raw = Cursor::new(magic).take(n as u64).chain(counting);
+    let stream = if gzip {
+        let buffered = BufReader::with_capacity(BUFFER, raw);
+        Decoded::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+    } else {
+        Decoded::Plain(raw)
+    };
+    Ok((stream, gzip))
 }
 
 /// The decoded text of `input` (gzip detected from its first bytes, not its name), and
@@ -162,21 +239,8 @@ pub(crate) fn open_input<'a, R: Read + 'a>(
     input: R,
     progress: &'a mut dyn FnMut(u64),
 ) -> Result<(Box<dyn Read + 'a>, bool)> {
-    let mut counting = Counting {
-        inner: input,
-        consumed: 0,
-        progress,
-    };
-    let (magic, n) = peek_magic(&mut counting).map_err(|e| ImportError::io(file, e))?;
-    let gzip = n == 2 && magic == [0x1f, 0x8b];
-    let raw = Cursor::new(magic).take(n as u64).chain(counting);
-    let stream: Box<dyn Read + 'a> = if gzip {
-        let buffered = BufReader::with_capacity(BUFFER, raw);
-        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
-    } else {
-        Box::new(raw)
-    };
-    Ok((stream, gzip))
+    let (stream, gzip) = decode(file, input, progress)?;
+    Ok((Box::new(stream), gzip))
 }
 
 /// Added to csv's line numbers of records, given its line after the header: it reports
@@ -185,7 +249,8 @@ pub(crate) fn line_offset(after_header: u64) -> u64 {
     2u64.saturating_sub(after_header)
 }
 
-/// [`read_baci`] on a file path; the path is the file label in errors.
+/// [`read_baci_parallel`] on a file path with [`default_threads`]; the path is the file
+/// label in errors.
 pub fn read_baci_path(
     path: &Path,
     ctx: &ImportContext,
@@ -194,7 +259,7 @@ pub fn read_baci_path(
 ) -> Result<(TradeTable, ImportReport)> {
     let label = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| ImportError::io(&label, e))?;
-    read_baci(&label, f, ctx, filter, progress)
+    read_baci_parallel(&label, f, ctx, filter, progress, default_threads())
 }
 
 /// Column positions of the required fields, in the order of [`COLUMNS`].
@@ -241,6 +306,8 @@ pub(crate) fn column_indices<const N: usize>(
 /// One distinct raw country code seen in the file, with how it resolved and how often it
 /// was used in kept rows (there are only a few hundred, so rows only index into this).
 struct Code {
+    /// The bytes as read (the key of `State::cache`).
+    key: Box<[u8]>,
     raw: String,
     resolved: Option<CountryCode>,
     /// The resolved code packed for the sort key.
@@ -263,17 +330,29 @@ struct State<'a> {
     lines: Vec<u64>,
     /// Raw code → index into `codes`.
     cache: HashMap<Box<[u8]>, usize, BuildHasherDefault<CodeHasher>>,
+    /// The same for codes of three capital letters, by [`letter_code`] (`u32::MAX`: not
+    /// seen yet): two lookups per row, no hashing. Empty until the first such code.
+    by_letters: Vec<u32>,
     codes: Vec<Code>,
     unknown: UnknownNames,
     outside_years: usize,
     outside_hs: usize,
     no_quantity: usize,
+    /// Whether `keys` are runs sorted by the parts that read them, one after the other.
+    sorted_runs: bool,
+    /// Column positions, in the order of [`COLUMNS`].
+    idx: [usize; 8],
     /// Added to csv's line numbers (see [`line_offset`]).
     line_offset: u64,
 }
 
 impl<'a> State<'a> {
-    fn new(file: &'a str, ctx: &'a ImportContext<'a>, filter: &'a BaciFilter) -> State<'a> {
+    fn new(
+        file: &'a str,
+        ctx: &'a ImportContext<'a>,
+        filter: &'a BaciFilter,
+        &(idx, line_offset): &Columns,
+    ) -> State<'a> {
         State {
             file,
             ctx,
@@ -283,19 +362,23 @@ impl<'a> State<'a> {
             keys: Vec::new(),
             lines: Vec::new(),
             cache: HashMap::default(),
+            by_letters: Vec::new(),
             codes: Vec::new(),
             unknown: UnknownNames::default(),
             outside_years: 0,
             outside_hs: 0,
             no_quantity: 0,
-            line_offset: 0,
+            sorted_runs: false,
+            idx,
+            line_offset,
         }
     }
 
-    fn row(&mut self, rec: &csv::ByteRecord, idx: &[usize; 8]) -> Result<()> {
+    fn row(&mut self, rec: &impl Fields, csv_line: u64) -> Result<()> {
         self.report.rows_read += 1;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0) + self.line_offset;
-        let field = |i: usize| rec.get(idx[i]).unwrap_or(b"").trim_ascii();
+        let line = csv_line + self.line_offset;
+        let idx = self.idx;
+        let field = |i: usize| rec.field(idx[i]).trim_ascii();
         let err = |i: usize, expected: &str| {
             ImportError::field(
                 self.file,
@@ -380,27 +463,81 @@ impl<'a> State<'a> {
 
     /// The index of a raw code in `codes`, resolving it the first time it is seen.
     fn slot(&mut self, raw: &[u8]) -> usize {
+        let letters = letter_code(raw);
+        if let Some(&s) = letters.and_then(|i| self.by_letters.get(i)) {
+            if s != u32::MAX {
+                return s as usize;
+            }
+        }
+        // Other codes (digits, lower case, other lengths) are looked up by their bytes.
         if let Some(&s) = self.cache.get(raw) {
             return s;
         }
         let text = String::from_utf8_lossy(raw).into_owned();
         let resolved = self.ctx.countries.by_code(&text);
         self.codes.push(Code {
+            key: raw.into(),
             raw: text,
             resolved,
             packed: resolved.map_or(0, pack_code),
             uses: 0,
             skipped_rows: 0,
         });
-        self.cache.insert(raw.into(), self.codes.len() - 1);
-        self.codes.len() - 1
+        let s = self.codes.len() - 1;
+        self.remember(raw, s);
+        s
+    }
+
+    /// Note that raw code `raw` is `codes[s]`.
+    fn remember(&mut self, raw: &[u8], s: usize) {
+        self.cache.insert(raw.into(), s);
+        if let Some(i) = letter_code(raw) {
+            if self.by_letters.is_empty() {
+                self.by_letters = vec![u32::MAX; LETTER_CODES];
+            }
+            self.by_letters[i] = s as u32;
+        }
+    }
+
+    /// Append the rows of the stretch of the file after this one: flows keep file order,
+    /// codes their order of first appearance, unknown names their lines in order.
+    fn absorb_later(&mut self, next: State<'a>) {
+        self.report.rows_read += next.report.rows_read;
+        self.sorted_runs &= next.sorted_runs;
+        let offset = self.flows.len() as u32;
+        self.keys
+            .extend(next.keys.iter().map(|&(k, i)| (k, i + offset)));
+        self.flows.extend(next.flows);
+        self.lines.extend(next.lines);
+        for c in next.codes {
+            match self.cache.get(&c.key) {
+                Some(&s) => {
+                    self.codes[s].uses += c.uses;
+                    self.codes[s].skipped_rows += c.skipped_rows;
+                }
+                None => {
+                    self.remember(&c.key, self.codes.len());
+                    self.codes.push(c);
+                }
+            }
+        }
+        self.unknown.merge(next.unknown);
+        self.outside_years += next.outside_years;
+        self.outside_hs += next.outside_hs;
+        self.no_quantity += next.no_quantity;
     }
 
     fn finish(mut self, gzip: bool) -> Result<(TradeTable, ImportReport)> {
         self.unknown.into_result(self.file)?;
         // Sorting small (key, index) pairs is much cheaper than sorting flows; equal keys
-        // end up adjacent with the earlier line first.
-        self.keys.sort_unstable();
+        // end up adjacent with the earlier line first. The pairs are unique, so every sort
+        // gives the same order: parts sorted their own keys on their threads, and the stable
+        // sort finds those runs and merges them.
+        if self.sorted_runs {
+            self.keys.sort();
+        } else {
+            self.keys.sort_unstable();
+        }
         if let Some((first, second)) = first_duplicate(&self.keys) {
             let f = &self.flows[first];
             return Err(ImportError::Duplicate {
@@ -465,6 +602,34 @@ impl<'a> State<'a> {
             parts: Vec::new(),
         };
         Ok((table, report))
+    }
+}
+
+impl Part for State<'_> {
+    fn row(&mut self, rec: &impl Fields, csv_line: u64) -> Result<()> {
+        State::row(self, rec, csv_line)
+    }
+    fn absorb(&mut self, next: Self) {
+        self.absorb_later(next);
+    }
+    fn seal(&mut self) {
+        self.keys.sort_unstable();
+        self.sorted_runs = true;
+    }
+}
+
+/// How many codes of three capital letters there are.
+const LETTER_CODES: usize = 26 * 26 * 26;
+
+/// The position of a code of three capital letters among all of them.
+fn letter_code(raw: &[u8]) -> Option<usize> {
+    match raw {
+        &[a, b, c] if raw.iter().all(u8::is_ascii_uppercase) => Some(
+            [a, b, c]
+                .iter()
+                .fold(0, |i, &x| i * 26 + usize::from(x - b'A')),
+        ),
+        _ => None,
     }
 }
 

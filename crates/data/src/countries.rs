@@ -249,6 +249,12 @@ impl UnknownNames {
     pub fn add(&mut self, name: &str, line: u64) {
         self.names.entry(name.to_string()).or_default().push(line);
     }
+    /// Add the names of a later stretch of the same file (lines after these).
+    pub fn merge(&mut self, later: UnknownNames) {
+        for (name, lines) in later.names {
+            self.names.entry(name).or_default().extend(lines);
+        }
+    }
     pub fn into_result(self, file: &str) -> Result<()> {
         if self.names.is_empty() {
             return Ok(());

@@ -102,11 +102,7 @@ pub fn csv_error(file: &str, e: csv::Error) -> ImportError {
         csv::ErrorKind::Io(io) => ImportError::io(file, io),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => ImportError::Row {
-            file: file.to_string(),
-            line,
-            message: format!("has {len} fields, expected {expected_len} like the header"),
-        },
+        } => unequal_lengths(file, line, len as usize, expected_len as usize),
         csv::ErrorKind::Utf8 { err, .. } => ImportError::Row {
             file: file.to_string(),
             line,
@@ -117,6 +113,16 @@ pub fn csv_error(file: &str, e: csv::Error) -> ImportError {
             line,
             message: format!("{other:?}"),
         },
+    }
+}
+
+/// A record whose field count differs from the header's, as csv reports it (`line` is
+/// the record's position).
+pub(crate) fn unequal_lengths(file: &str, line: u64, len: usize, expected: usize) -> ImportError {
+    ImportError::Row {
+        file: file.to_string(),
+        line,
+        message: format!("has {len} fields, expected {expected} like the header"),
     }
 }
 

