@@ -14,8 +14,12 @@
 # (bench/peers/metrics_pandas.py) and the polars peer (metrics_polars.py, 2 threads) N
 # times each, interleaved so all see the same machine load; check that they agree on every
 # result (exit 1 if not); print min/median times and the ratios; measure the peak memory
-# (max RSS, /usr/bin/time) of one more run of each; then (unless --no-criterion) the
-# criterion benches `metrics` (derisk-analysis) and `load` (derisk-data).
+# (max RSS, /usr/bin/time) of one more run of each; then single queries (`brief IND`,
+# one `dependence`) interleaved against a release build of the baseline commit e7d966b
+# (bench/query_compare.py); then (unless --no-criterion) the criterion benches `metrics`
+# and `network` (derisk-analysis) and `load` (derisk-data). The Results tables of
+# BENCHMARKS.md come from this script's output (the GeoPolRisk comparison has its own
+# script, bench/peers/geopolrisk_py_compare.py).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -116,9 +120,25 @@ if [ -x /usr/bin/time ]; then
         --baci "$baci" --reference data/reference --production "$out/production.csv") KB"
 fi
 
+# Single queries against the baseline build (commit e7d966b, before the engine, the
+# service layer and the sectioned snapshot), interleaved: built once into $target/bench-base.
+base_commit=e7d966b
+base_src="$target/bench-base-src"
+base_bin="$target/bench-base/release/derisk"
+if [ ! -x "$base_bin" ]; then
+    echo "== build the baseline $base_commit (once)"
+    [ -d "$base_src" ] || git worktree add --detach "$base_src" "$base_commit"
+    (cd "$base_src" && CARGO_TARGET_DIR="$target/bench-base" cargo build --release -p derisk-cli)
+fi
+cargo build --release -p derisk-cli
+echo "== single queries: $base_commit against this build (bench/query_compare.py, $((runs * 8)) runs each)"
+python3 bench/query_compare.py "$base_bin" "$target/release/derisk" $((runs * 8))
+
 if [ "$criterion" = 1 ]; then
     echo "== criterion: derisk-analysis metrics (synthetic and full BACI history)"
     cargo bench -p derisk-analysis --bench metrics
-    echo "== criterion: derisk-data load (snapshot, BACI full history, critical-minerals CSV)"
+    echo "== criterion: derisk-analysis network (build, origins, chokepoints)"
+    cargo bench -p derisk-analysis --bench network
+    echo "== criterion: derisk-data load (snapshot open and whole, BACI full history, critical-minerals CSV)"
     cargo bench -p derisk-data --bench load
 fi
