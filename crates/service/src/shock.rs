@@ -265,12 +265,12 @@ impl Service {
                     .into());
             }
             let duration = *e.duration_months.get_ref();
-            if duration < 1 {
+            if !(1..=1_200).contains(&duration) {
                 return Err(cx
                     .err(
                         &e.duration_months,
                         "duration_months",
-                        format!("{duration}: expected at least 1 month"),
+                        format!("{duration}: expected 1 to 1,200 months"),
                     )
                     .into());
             }
@@ -280,7 +280,7 @@ impl Service {
                 layer,
                 cut,
                 start_month: start as u32,
-                duration_months: duration.min(1_000) as u32,
+                duration_months: duration as u32,
                 targets: e
                     .targets
                     .as_deref()
