@@ -115,6 +115,16 @@ impl Footnotes {
         format!("[{}]", i + 1)
     }
 
+    /// The markers of every item (` [1][2]`, with a leading space), or nothing.
+    pub fn marks<T: std::fmt::Display>(&mut self, items: &[T]) -> String {
+        let m: String = items.iter().map(|i| self.mark(i.to_string())).collect();
+        if m.is_empty() {
+            m
+        } else {
+            format!(" {m}")
+        }
+    }
+
     pub fn write(&self, out: &mut dyn Write) -> Result<()> {
         for (i, n) in self.notes.iter().enumerate() {
             paragraph(out, &format!("[{}] {n}", i + 1))?;
@@ -147,4 +157,16 @@ pub fn pct(x: Option<f64>) -> String {
     x.map_or("–".into(), |x| {
         derisk_analysis::explain::Percent(x).to_string()
     })
+}
+
+/// Each source with its attribution, one paragraph.
+pub fn sources(
+    out: &mut dyn Write,
+    attribution: &[derisk_service::meta::Attribution],
+) -> Result<()> {
+    let s: Vec<String> = attribution
+        .iter()
+        .map(|a| format!("{}: {}", a.source, a.attribution))
+        .collect();
+    paragraph(out, &format!("Sources: {}", s.join("; ")))
 }

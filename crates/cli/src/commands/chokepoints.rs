@@ -145,29 +145,16 @@ fn table(out: &mut dyn Write, r: &ChokepointsResponse) -> Result<()> {
         )?;
     }
     let mut notes = Footnotes::default();
-    let marks: Vec<String> = r
-        .assumptions
-        .iter()
-        .map(|a| notes.mark(a.to_string()))
-        .collect();
+    let marks = notes.marks(&r.assumptions);
     paragraph(
         out,
         &format!(
             "Losing a refinery cuts its output; losing a mine cuts what every refinery refined \
              of its ore (feed mixes in proportion); a pair counts shared tonnes once. Tonnes: {}{}.",
             r.units.tonnes,
-            if marks.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", marks.join(""))
-            }
+            marks
         ),
     )?;
     notes.write(out)?;
-    let s: Vec<String> = r
-        .attribution
-        .iter()
-        .map(|a| format!("{}: {}", a.source, a.attribution))
-        .collect();
-    paragraph(out, &format!("Sources: {}", s.join("; ")))
+    render::sources(out, &r.attribution)
 }

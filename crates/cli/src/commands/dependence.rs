@@ -15,7 +15,6 @@ use derisk_service::defaults::YearBasis;
 use derisk_service::dependence::{
     AllImportersRequest, DependenceRequest, DependenceResponse, DependenceSummaryRequest,
 };
-use derisk_service::meta::Attribution;
 use derisk_service::Service;
 use std::io::Write;
 
@@ -102,15 +101,6 @@ fn year_words(year: derisk_model::Year, basis: YearBasis) -> String {
         YearBasis::Requested => format!("{year}"),
         _ => format!("{year} (latest in the trade table; --year to choose)"),
     }
-}
-
-/// Each source with its attribution, one paragraph.
-fn sources(out: &mut dyn Write, attribution: &[Attribution]) -> Result<()> {
-    let s: Vec<String> = attribution
-        .iter()
-        .map(|a| format!("{}: {}", a.source, a.attribution))
-        .collect();
-    paragraph(out, &format!("Sources: {}", s.join("; ")))
 }
 
 fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
@@ -364,7 +354,7 @@ fn detail(out: &mut dyn Write, r: &DependenceResponse) -> Result<()> {
     if let (Some(s), Some(t)) = (&r.trade_source, &r.trade_table) {
         paragraph(out, &format!("Trade: {s} — {t}."))?;
     }
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }
 
 /// "HS 1992 811230 has no trade rows in the year", for one or more carriers.

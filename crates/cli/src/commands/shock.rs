@@ -139,11 +139,7 @@ fn table(out: &mut dyn Write, r: &ShockResponse) -> Result<()> {
         )?;
     }
     let mut notes = Footnotes::default();
-    let marks: Vec<String> = r
-        .assumptions
-        .iter()
-        .map(|a| notes.mark(a.to_string()))
-        .collect();
+    let marks = notes.marks(&r.assumptions);
     paragraph(
         out,
         &format!(
@@ -156,11 +152,7 @@ fn table(out: &mut dyn Write, r: &ShockResponse) -> Result<()> {
             s.responses.price_elasticity,
             r.units.tonnes,
             r.units.price_pressure,
-            if marks.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", marks.join(""))
-            }
+            marks
         ),
     )?;
     notes.write(out)

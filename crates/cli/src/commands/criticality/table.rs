@@ -8,7 +8,6 @@ use derisk_service::criticality::{
     ImputedGovernance, Indicator, IndicatorRow, ParamOrigin,
 };
 use derisk_service::defaults::YearBasis;
-use derisk_service::meta::Attribution;
 use std::io::Write;
 
 fn year_words(b: YearBasis) -> &'static str {
@@ -186,7 +185,7 @@ pub fn detail(out: &mut dyn Write, r: &CriticalityResponse) -> Result<()> {
             r.citations.eu_sr, r.citations.geopolrisk, r.citations.disruption_potential
         ),
     )?;
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }
 
 fn imputed_line(i: &ImputedGovernance) -> Option<String> {
@@ -203,14 +202,6 @@ fn imputed_line(i: &ImputedGovernance) -> Option<String> {
     })
     .collect();
     (!parts.is_empty()).then(|| format!("Governance imputed for {}.", parts.join("; ")))
-}
-
-fn sources(out: &mut dyn Write, attribution: &[Attribution]) -> Result<()> {
-    let s: Vec<String> = attribution
-        .iter()
-        .map(|a| format!("{}: {}", a.source, a.attribution))
-        .collect();
-    paragraph(out, &format!("Sources: {}", s.join("; ")))
 }
 
 pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()> {
@@ -287,7 +278,7 @@ pub fn summary(out: &mut dyn Write, r: &CriticalitySummaryResponse) -> Result<()
             r.classification_rule, r.governance_gap.meaning
         ),
     )?;
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }
 
 /// The batch: one row per importer × mineral × year (× stage for derisk's method).
@@ -344,5 +335,5 @@ pub fn batch(out: &mut dyn Write, r: &CriticalityBatchResponse) -> Result<()> {
         paragraph(out, &format!("  - {d}"))?;
     }
     paragraph(out, &format!("Method: {}", r.method.citation))?;
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }

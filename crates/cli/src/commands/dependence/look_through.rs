@@ -82,22 +82,14 @@ pub fn render(out: &mut dyn Write, r: &LookThroughReport, notes: &mut Footnotes)
             ),
         )?;
     }
-    let marks: Vec<String> = r
-        .assumptions
-        .iter()
-        .map(|a| notes.mark(a.to_string()))
-        .collect();
+    let marks = notes.marks(&r.assumptions);
     paragraph(
         out,
         &format!(
             "Mine origin passes each refiner's output back through its feed (own mines, then \
              upstream imports less upstream exports) and each hub's re-exports back through \
              its imports, in proportion; what no data explains stays unattributed{}.",
-            if marks.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", marks.join(""))
-            }
+            marks
         ),
     )
 }

@@ -1,6 +1,6 @@
 //! The summary and all-importers tables of `derisk dependence`.
 
-use super::{sources, year_words};
+use super::year_words;
 use crate::render::{self, number, paragraph, pct, Footnotes};
 use anyhow::Result;
 use derisk_analysis::IntraGroupRule;
@@ -107,7 +107,7 @@ pub fn summary(out: &mut dyn Write, r: &DependenceSummaryResponse) -> Result<()>
         )?;
     }
     notes.write(out)?;
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }
 
 pub fn all_importers(out: &mut dyn Write, r: &AllImportersResponse) -> Result<()> {
@@ -170,5 +170,5 @@ pub fn all_importers(out: &mut dyn Write, r: &AllImportersResponse) -> Result<()
     if let (Some(s), Some(t)) = (&r.trade_source, &r.trade_table) {
         paragraph(out, &format!("Trade: {s} — {t}."))?;
     }
-    sources(out, &r.attribution)
+    render::sources(out, &r.attribution)
 }
