@@ -34,6 +34,7 @@ mod error;
 pub mod explain;
 mod governance;
 mod import_profiles;
+pub mod montecarlo;
 pub mod network;
 mod overlay;
 pub mod parallel;

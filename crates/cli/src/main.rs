@@ -56,6 +56,10 @@ enum Command {
     /// Run a scenario file of export bans, quotas, outages and demand surges month by
     /// month: who runs short, rerouting, stockpile drawdown, price pressure.
     Shock(commands::shock::ShockArgs),
+    /// Monte Carlo over disruptions of a mineral's suppliers: each importer's expected
+    /// shortfall, P95 and CVaR with their errors; shards that merge exactly.
+    #[command(name = "montecarlo")]
+    MonteCarlo(commands::montecarlo::MonteCarloArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -92,6 +96,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Brief(args) => commands::brief::run(service()?, &args, cli.format, out),
         Command::Shock(args) => commands::shock::run(service()?, &args, cli.format, out),
+        Command::MonteCarlo(args) => commands::montecarlo::run(service()?, &args, cli.format, out),
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

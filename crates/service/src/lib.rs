@@ -18,6 +18,7 @@ pub mod dependence;
 mod error;
 mod explain;
 pub mod meta;
+pub mod montecarlo;
 pub mod production;
 pub mod published_nir;
 pub mod resolve;
@@ -28,16 +29,26 @@ pub mod tabular;
 pub use error::{ServiceError, UsageError};
 
 use derisk_analysis::Engine;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 /// Every question derisk answers, over one shared engine. Cheap to clone; `Send + Sync`.
 #[derive(Clone, Debug)]
 pub struct Service {
     engine: Engine,
+    /// Monte Carlo calibrations by (year, window), computed once.
+    calibrations: CalibrationCache,
 }
+
+type CalibrationCache =
+    Arc<Mutex<BTreeMap<(u16, (u16, u16)), Arc<montecarlo::calibration::Calibration>>>>;
 
 impl Service {
     pub fn new(engine: Engine) -> Service {
-        Service { engine }
+        Service {
+            engine,
+            calibrations: CalibrationCache::default(),
+        }
     }
 
     pub fn engine(&self) -> &Engine {

@@ -132,17 +132,22 @@ pub struct ShockUnits {
 }
 
 /// The line (1-based) of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) text: &'a str,
 }
 
 impl Ctx<'_> {
-    fn err<T>(&self, at: &Spanned<T>, field: &str, message: impl Into<String>) -> UsageError {
+    pub(crate) fn err<T>(
+        &self,
+        at: &Spanned<T>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> UsageError {
         UsageError::InFile {
             file: self.file.to_string(),
             line: line_of(self.text, at.span().start),

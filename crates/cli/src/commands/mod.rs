@@ -6,5 +6,6 @@ pub mod data;
 pub mod dependence;
 pub mod groups;
 pub mod minerals;
+pub mod montecarlo;
 pub mod production;
 pub mod shock;

@@ -189,9 +189,9 @@ impl Default for CriticalityUnits {
 
 /// The governance sources the three methods read (six-dimension WGI and Political
 /// Stability), attributed when the dataset has governance records.
-const GOVERNANCE_SOURCES: [&str; 2] = ["wgi-2023", "wgi-pv-2024"];
+pub(crate) const GOVERNANCE_SOURCES: [&str; 2] = ["wgi-2023", "wgi-pv-2024"];
 /// The table of export restrictions (trade parameter `t` of restricted suppliers).
-const RESTRICTIONS_SOURCE: &str = "derisk-reference";
+pub(crate) const RESTRICTIONS_SOURCE: &str = "derisk-reference";
 
 /// What both views share: the importer, the year and the checked parameters.
 struct Plan {
