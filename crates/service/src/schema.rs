@@ -8,7 +8,7 @@ use schemars::{schema_for, Schema};
 pub fn all() -> Vec<(&'static str, Schema)> {
     use crate::{
         brief, catalog, check, chokepoints, concentration, coverage, criticality, dependence,
-        production, published_nir, shock,
+        montecarlo, production, published_nir, shock,
     };
     vec![
         ("brief.request", schema_for!(brief::BriefRequest)),
@@ -85,6 +85,15 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ),
         ("shock.scenario", schema_for!(shock::Scenario)),
         ("shock.response", schema_for!(shock::ShockResponse)),
+        (
+            "montecarlo.request",
+            schema_for!(montecarlo::MonteCarloRequest),
+        ),
+        (
+            "montecarlo.response",
+            schema_for!(montecarlo::MonteCarloResponse),
+        ),
+        ("montecarlo.shard", schema_for!(montecarlo::MonteCarloShard)),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

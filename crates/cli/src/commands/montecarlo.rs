@@ -10,7 +10,7 @@ use derisk_service::montecarlo::{
 };
 use derisk_service::shock::ParamBasis;
 use derisk_service::tabular::Tabular;
-use derisk_service::Service;
+use derisk_service::{Service, ServiceError, UsageError};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,14 +70,24 @@ pub struct MonteCarloArgs {
     pub threads: Option<usize>,
 }
 
-fn parse_pair(text: &str, sep: &str, what: &str) -> Result<(u64, u64)> {
+fn usage(field: &str, given: &str, expected: &str) -> anyhow::Error {
+    ServiceError::from(UsageError::Invalid {
+        field: field.into(),
+        given: format!("{given:?}"),
+        expected: expected.into(),
+    })
+    .into()
+}
+
+fn parse_pair(text: &str, sep: &str, field: &str) -> Result<(u64, u64)> {
+    let expected = format!("two whole numbers separated by {sep:?}");
     let (a, b) = text
         .split_once(sep)
-        .with_context(|| format!("{what} {text:?}: expected two numbers separated by {sep:?}"))?;
+        .ok_or_else(|| usage(field, text, &expected))?;
     let num = |s: &str| {
         s.trim()
             .parse::<u64>()
-            .with_context(|| format!("{what} {text:?}: {s:?} is not a whole number"))
+            .map_err(|_| usage(field, text, &expected))
     };
     Ok((num(a)?, num(b)?))
 }
@@ -92,13 +102,9 @@ fn request(args: &MonteCarloArgs) -> Result<MonteCarloRequest> {
     req.headroom = args.headroom;
     let mut days = BTreeMap::new();
     for s in &args.stockpile {
-        let (c, d) = s
-            .split_once('=')
-            .with_context(|| format!("--stockpile {s:?}: expected COUNTRY=DAYS"))?;
-        let d: f64 = d
-            .trim()
-            .parse()
-            .with_context(|| format!("--stockpile {s:?}: {d:?} is not a number of days"))?;
+        let bad = || usage("--stockpile", s, "COUNTRY=DAYS, e.g. JPN=60");
+        let (c, d) = s.split_once('=').ok_or_else(bad)?;
+        let d: f64 = d.trim().parse().map_err(|_| bad())?;
         days.insert(c.trim().to_string(), d);
     }
     req.stockpile_days = days;
@@ -112,12 +118,14 @@ fn request(args: &MonteCarloArgs) -> Result<MonteCarloRequest> {
     }
     if let Some(y) = &args.calibration_years {
         let (a, b) = parse_pair(y, "..", "--calibration-years")?;
-        let year = |v: u64| u16::try_from(v).context("--calibration-years: a year too large");
+        let year = |v: u64| {
+            u16::try_from(v).map_err(|_| usage("--calibration-years", y, "years FIRST..LAST"))
+        };
         req.calibration_years = Some((year(a)?, year(b)?));
     }
     if let Some(s) = &args.shard {
         let (i, n) = parse_pair(s, "/", "--shard")?;
-        let small = |v: u64| u32::try_from(v).context("--shard: a number too large");
+        let small = |v: u64| u32::try_from(v).map_err(|_| usage("--shard", s, "i/n"));
         req.shard = Some(Shard {
             index: small(i)?,
             count: small(n)?,
@@ -296,7 +304,7 @@ fn table(out: &mut dyn Write, r: &MonteCarloResponse) -> Result<()> {
                     number(Some(s.var_interval_t.1))
                 ),
                 pm(s.cvar_t, s.cvar_se_t),
-                pct(Some(s.probability_short)),
+                probability(s.probability_short),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -304,7 +312,7 @@ fn table(out: &mut dyn Write, r: &MonteCarloResponse) -> Result<()> {
             .suppliers
             .iter()
             .take(5)
-            .map(|s| format!("{} {}", s.country, pct(Some(s.annual_probability))))
+            .map(|s| format!("{} {}", s.country, probability(s.annual_probability)))
             .collect();
         paragraph(
             out,
@@ -332,7 +340,8 @@ fn table(out: &mut dyn Write, r: &MonteCarloResponse) -> Result<()> {
             "Probabilities: Poisson regression of restrictive export measures (ban, quota, \
              licence, suspension) per supplier, mineral and stage, {}–{}, on WGI political \
              stability (coefficient {:.2} ± {:.2}) and earlier restrictions ({:.2} ± {:.2}); \
-             {} measures observed, {:.1} fitted, over {} supplier-years of today's suppliers.",
+             {} restrictions of a supplier's mineral and stage observed, {:.1} fitted, over {} \
+             supplier-years of today's suppliers.",
             c.years.0,
             c.years.1,
             c.fit.coefficients[1],
@@ -351,5 +360,19 @@ fn basis(b: ParamBasis) -> &'static str {
     match b {
         ParamBasis::Scenario => "as given",
         ParamBasis::Default => "the default",
+    }
+}
+
+/// A probability as a percentage with two significant figures at most ("0.52%", "31%").
+fn probability(p: f64) -> String {
+    let x = p * 100.0;
+    if x == 0.0 {
+        "0%".into()
+    } else if x < 1.0 {
+        format!("{x:.2}%")
+    } else if x < 10.0 {
+        format!("{x:.1}%")
+    } else {
+        format!("{x:.0}%")
     }
 }

@@ -6,6 +6,7 @@ mod common;
 mod concentration_cmd;
 mod criticality_cmd;
 mod dependence_cmd;
+mod montecarlo_cmd;
 mod network_cmd;
 mod readme;
 mod shock_cmd;

@@ -7,6 +7,7 @@ mod criticality;
 mod criticality_batch;
 mod dependence;
 mod lazy_store;
+mod montecarlo;
 mod proxy;
 mod published_nir;
 mod resolve;
