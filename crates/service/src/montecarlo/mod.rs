@@ -131,7 +131,8 @@ pub enum StageBasis {
     MostTrade,
 }
 
-/// A supplier that can be disrupted.
+/// A supplier that can be disrupted: an exporter or a producer at the layer (a producer
+/// that exports nothing still takes its spare output out of rerouting when disrupted).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SupplierRisk {
     pub country: CountryCode,
@@ -158,7 +159,8 @@ pub struct MineralRisk {
     pub stage_basis: StageBasis,
     /// Digest of the inputs (flows, probabilities, parameters, seed).
     pub fingerprint: String,
-    /// Suppliers with a probability above 0, by exports, largest first.
+    /// Suppliers (exporters and producers) with a probability above 0, by exports, largest
+    /// first.
     pub suppliers: Vec<SupplierRisk>,
     /// Importers, by expected shortfall, largest first.
     pub importers: Vec<ImporterRisk>,

@@ -209,7 +209,7 @@ impl Service {
                     None => calibration.probability(engine, c, year.get()),
                 };
                 probability[i] = p;
-                if p > 0.0 && l.exports_t[i] > 0.0 {
+                if p > 0.0 {
                     suppliers.push(SupplierRisk {
                         country: c,
                         exports_t: l.exports_t[i],
