@@ -24,9 +24,10 @@ fn montecarlo(c: &mut Criterion) {
         let req = MonteCarloRequest::new(vec![mineral.into()], RUNS, 7);
         let plan = service.montecarlo_plan(&req).expect("plan");
         for threads in [1, 2] {
-            g.bench_function(format!("{mineral} {RUNS} scenarios, {threads} thread(s)"), |b| {
-                b.iter(|| black_box(plan.run(0..RUNS, threads, &|_| {})))
-            });
+            g.bench_function(
+                format!("{mineral} {RUNS} scenarios, {threads} thread(s)"),
+                |b| b.iter(|| black_box(plan.run(0..RUNS, threads, &|_| {}))),
+            );
         }
     }
     g.finish();

@@ -27,7 +27,10 @@ fn main() {
     ));
     let req = MonteCarloRequest::new(vec![mineral.clone()], runs, 7);
     if let Some(path) = rest.first() {
-        let small = MonteCarloRequest { runs: 1, ..req.clone() };
+        let small = MonteCarloRequest {
+            runs: 1,
+            ..req.clone()
+        };
         let r = service.montecarlo(&small, 1, &|_, _| {}).expect("run");
         let m = &r.minerals[0];
         let n = service

@@ -339,7 +339,8 @@ fn table(out: &mut dyn Write, r: &MonteCarloResponse) -> Result<()> {
         &format!(
             "Probabilities: Poisson regression of restrictive export measures (ban, quota, \
              licence, suspension) per supplier, mineral and stage, {}–{}, on WGI political \
-             stability (coefficient {:.2} ± {:.2}) and earlier restrictions ({:.2} ± {:.2}); \
+             stability (coefficient {:.2} ± {:.2}), earlier restrictions ({:.2} ± {:.2}) and \
+             earlier restrictions of the mineral ({:.2} ± {:.2}); \
              {} restrictions of a supplier's mineral and stage observed, {:.1} fitted, over {} \
              supplier-years of today's suppliers.",
             c.years.0,
@@ -348,6 +349,8 @@ fn table(out: &mut dyn Write, r: &MonteCarloResponse) -> Result<()> {
             c.fit.std_errors[1],
             c.fit.coefficients[2],
             c.fit.std_errors[2],
+            c.fit.coefficients[3],
+            c.fit.std_errors[3],
             c.fit.observed,
             c.fit.fitted,
             c.fit.rows,

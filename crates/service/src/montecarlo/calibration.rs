@@ -7,8 +7,8 @@
 //! number of restrictive measures (ban, quota, licence or suspension; export taxes raise
 //! prices rather than stop flows and are not counted) the country started that year on the
 //! mineral at a stage of that layer. Covariates: the WGI Political Stability estimate (the
-//! latest year up to the row's year), and whether the country had started any restrictive
-//! measure on any tracked mineral before that year. Rows of a country with no estimate in
+//! latest year up to the row's year), whether the country had started any restrictive
+//! measure on any tracked mineral before that year, and whether on this mineral. Rows of a country with no estimate in
 //! any year up to the row's are left out and counted. The panel holds today's suppliers
 //! only (a survivor panel): stated in every result.
 
@@ -75,11 +75,24 @@ fn covers_layer(r: &ExportRestriction, layer: LayerId) -> bool {
         .any(|s| LayerId::of_carrier_stage(s) == Some(layer))
 }
 
-/// Whether `country` started any restrictive measure before `year`.
-fn history(restrictions: &[ExportRestriction], country: CountryCode, year: u16) -> bool {
-    restrictions
-        .iter()
-        .any(|r| r.country == country && restrictive(r.measure) && r.start.year() < year)
+/// Whether `country` started any restrictive measure before `year` (on `mineral` only, when
+/// given).
+fn history(
+    restrictions: &[ExportRestriction],
+    country: CountryCode,
+    mineral: Option<&str>,
+    year: u16,
+) -> bool {
+    restrictions.iter().any(|r| {
+        r.country == country
+            && restrictive(r.measure)
+            && r.start.year() < year
+            && mineral.is_none_or(|m| r.minerals.iter().any(|x| x.as_str() == m))
+    })
+}
+
+fn flag(b: bool) -> f64 {
+    f64::from(u8::from(b))
 }
 
 fn pv(engine: &Engine, country: CountryCode, year: u16) -> Option<f64> {
@@ -122,7 +135,11 @@ pub fn calibrate(
             match pv(engine, u.country, y) {
                 Some(v) => rows.push(PanelRow {
                     events,
-                    covariates: vec![v, f64::from(u8::from(history(rs, u.country, y)))],
+                    covariates: vec![
+                        v,
+                        flag(history(rs, u.country, None, y)),
+                        flag(history(rs, u.country, Some(&u.mineral), y)),
+                    ],
                 }),
                 None => without += 1,
             }
@@ -139,6 +156,7 @@ pub fn calibrate(
         covariates: vec![
             "WGI political stability estimate".into(),
             "restricted any tracked mineral before (0/1)".into(),
+            "restricted this mineral before (0/1)".into(),
         ],
         fit,
         overall_rate: overall.rate(&[]),
@@ -160,8 +178,13 @@ fn fit_error(e: FitError, years: (u16, u16)) -> UsageError {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProbabilityBasis {
-    /// The fitted rate at the country's governance estimate (of `wgi_year`) and history.
-    Fitted { wgi_year: u16, history: bool },
+    /// The fitted rate at the country's governance estimate (of `wgi_year`) and history
+    /// (any tracked mineral; this mineral) up to the end of the window.
+    Fitted {
+        wgi_year: u16,
+        history: bool,
+        mineral_history: bool,
+    },
     /// No governance estimate for the country: the panel's overall rate.
     NoGovernanceEstimate,
     /// Set in the probability file, at this line.
@@ -169,11 +192,13 @@ pub enum ProbabilityBasis {
 }
 
 impl Calibration {
-    /// The annual probability of a restriction by `country` in the year after `year`.
+    /// The annual probability of a restriction by `country` on `mineral` in the year after
+    /// the calibration window, at its governance estimate of `year` (or the latest before).
     pub fn probability(
         &self,
         engine: &Engine,
         country: CountryCode,
+        mineral: &str,
         year: u16,
     ) -> (f64, ProbabilityBasis) {
         let rs = engine.restrictions();
@@ -185,13 +210,16 @@ impl Calibration {
         });
         match found {
             Some((wy, v)) => {
-                let h = history(rs, country, self.years.1 + 1);
-                let rate = self.fit.rate(&[v, f64::from(u8::from(h))]);
+                let after = self.years.1 + 1;
+                let h = history(rs, country, None, after);
+                let hm = history(rs, country, Some(mineral), after);
+                let rate = self.fit.rate(&[v, flag(h), flag(hm)]);
                 (
                     1.0 - (-rate).exp(),
                     ProbabilityBasis::Fitted {
                         wgi_year: wy.get(),
                         history: h,
+                        mineral_history: hm,
                     },
                 )
             }

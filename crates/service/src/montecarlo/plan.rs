@@ -206,7 +206,7 @@ impl Service {
                         o.probability,
                         super::ProbabilityBasis::File { line: o.line },
                     ),
-                    None => calibration.probability(engine, c, year.get()),
+                    None => calibration.probability(engine, c, &m.id, year.get()),
                 };
                 probability[i] = p;
                 if p > 0.0 {

@@ -74,6 +74,7 @@ fn calibration_fits_the_events_it_counts_and_probabilities_follow_it() {
     // Less stability and a history of restrictions both raise the rate.
     assert!(c.fit.coefficients[1] < 0.0, "{:?}", c.fit.coefficients);
     assert!(c.fit.coefficients[2] > 0.0, "{:?}", c.fit.coefficients);
+    assert!(c.fit.coefficients[3] > 0.0, "{:?}", c.fit.coefficients);
     let m = &r.minerals[0];
     let chn = m
         .suppliers
