@@ -85,6 +85,10 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ),
         ("shock.scenario", schema_for!(shock::Scenario)),
         ("shock.response", schema_for!(shock::ShockResponse)),
+        (
+            "shock.library.response",
+            schema_for!(crate::shock_library::LibraryResponse),
+        ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

@@ -13,3 +13,4 @@ mod resolve;
 mod restrictions;
 mod roundtrip_props;
 mod schema;
+mod shock_library;
