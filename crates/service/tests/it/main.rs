@@ -14,3 +14,4 @@ mod restrictions;
 mod roundtrip_props;
 mod schema;
 mod shock_library;
+mod shock_validation;
