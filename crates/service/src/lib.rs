@@ -24,6 +24,7 @@ pub mod published_nir;
 pub mod resolve;
 pub mod schema;
 pub mod shock;
+pub mod shock_library;
 pub mod tabular;
 
 pub use error::{ServiceError, UsageError};

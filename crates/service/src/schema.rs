@@ -86,6 +86,10 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("shock.scenario", schema_for!(shock::Scenario)),
         ("shock.response", schema_for!(shock::ShockResponse)),
         (
+            "shock.library.response",
+            schema_for!(crate::shock_library::LibraryResponse),
+        ),
+        (
             "montecarlo.request",
             schema_for!(montecarlo::MonteCarloRequest),
         ),

@@ -8,6 +8,7 @@
 //! base_year = 2024          # the network's year (trade and production)
 //! stage = "refining"        # mining or refining: the layer the events act on
 //! horizon_months = 18
+//! start = "2023-08"         # optional: the calendar month of month 1
 //!
 //! [responses]
 //! headroom = 0.05           # spare supply of untouched producers, fraction of output
@@ -23,7 +24,14 @@
 //! duration_months = 12
 //! targets = ["USA", "eu27"] # optional: only these importers (countries or groups)
 //! exempt = []               # optional: importers spared
+//! restriction = "chn-gallium-germanium-licence-2023"  # optional: the measure replayed
 //! ```
+//!
+//! An event's `restriction` names a record of the restrictions table
+//! (`data/reference/export_restrictions.csv`); the record must be the event's country's
+//! measure, on the scenario's mineral, at a stage of the scenario's layer. The scenario
+//! library ([`crate::shock_library`]) replays the real controls this way and checks that
+//! its timing and targets agree with the table.
 
 use crate::defaults::{trade_year, YearBasis};
 use crate::error::{ServiceError, UsageError};
@@ -32,7 +40,7 @@ use crate::resolve::{resolve_country_set, resolve_mineral};
 use crate::Service;
 use derisk_analysis::network::{LayerId, NetworkAssumption};
 use derisk_analysis::shock::{self, Allocation, EventKind, Responses, ShockEvent, ShockResult};
-use derisk_model::{CountryCode, Year};
+use derisk_model::{CountryCode, Date, ExportRestriction, MineralId, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
@@ -49,6 +57,8 @@ struct File {
     base_year: Option<Spanned<u16>>,
     stage: Spanned<String>,
     horizon_months: Spanned<i64>,
+    #[serde(default)]
+    start: Option<Spanned<String>>,
     #[serde(default)]
     responses: Option<FileResponses>,
     #[serde(default)]
@@ -82,6 +92,8 @@ struct FileEvent {
     targets: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     exempt: Vec<Spanned<String>>,
+    #[serde(default)]
+    restriction: Option<Spanned<String>>,
 }
 
 /// The default headroom: 5 % of output, a round figure below the spare capacity commonly
@@ -100,10 +112,23 @@ pub struct Scenario {
     pub year_basis: YearBasis,
     pub layer: LayerId,
     pub horizon_months: u32,
+    /// The first day of the calendar month that is month 1, when the file states it.
+    pub start: Option<Date>,
     pub events: Vec<ShockEvent>,
+    /// The restrictions-table records the events replay (events without one are absent).
+    pub restrictions: Vec<EventRestriction>,
     pub responses: Responses,
     /// Where the headroom came from: the file, or the default.
     pub headroom_basis: ParamBasis,
+}
+
+/// An event that replays a record of the restrictions table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct EventRestriction {
+    /// The event's position in [`Scenario::events`] (0-based).
+    pub event: usize,
+    /// The record's id in the restrictions table.
+    pub id: String,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -118,6 +143,10 @@ pub enum ParamBasis {
 pub struct ShockResponse {
     pub scenario: Scenario,
     pub result: ShockResult,
+    /// World imports on the scenario's layer in the base year, tonnes of contained mineral
+    /// a year. Zero means the data has no trade for the layer in that year (a carrier code
+    /// without rows): the shortfall is then unknown, not zero.
+    pub layer_trade_t: f64,
     /// What the data forced the network to assume.
     pub assumptions: Vec<NetworkAssumption>,
     pub units: ShockUnits,
@@ -201,6 +230,22 @@ impl Service {
                 )
                 .into());
         }
+        let start = match &f.start {
+            None => None,
+            Some(s) => {
+                let t = s.get_ref();
+                let d = (t.len() == 7)
+                    .then(|| Date::parse(&format!("{t}-01")))
+                    .flatten();
+                Some(d.ok_or_else(|| {
+                    cx.err(
+                        s,
+                        "start",
+                        format!("{t:?}: expected a month YYYY-MM (the calendar month of month 1)"),
+                    )
+                })?)
+            }
+        };
         let countries =
             |list: &[Spanned<String>], field: &str| -> Result<BTreeSet<CountryCode>, UsageError> {
                 let mut set = BTreeSet::new();
@@ -227,6 +272,7 @@ impl Service {
             }
         };
         let mut events = Vec::new();
+        let mut restrictions = Vec::new();
         for e in &f.events {
             let kind = match e.kind.get_ref().as_str() {
                 "export_ban" => EventKind::ExportBan,
@@ -279,9 +325,33 @@ impl Service {
                     )
                     .into());
             }
+            let country = one_country(&e.country, "country")?;
+            if let Some(id) = &e.restriction {
+                if kind == EventKind::DemandSurge {
+                    return Err(cx
+                        .err(
+                            id,
+                            "restriction",
+                            "a demand surge replays no export restriction",
+                        )
+                        .into());
+                }
+                check_restriction(
+                    engine.restrictions(),
+                    id.get_ref(),
+                    country,
+                    &mineral.id,
+                    layer,
+                )
+                .map_err(|m| cx.err(id, "restriction", m))?;
+                restrictions.push(EventRestriction {
+                    event: events.len(),
+                    id: id.get_ref().clone(),
+                });
+            }
             events.push(ShockEvent {
                 kind,
-                country: one_country(&e.country, "country")?,
+                country,
                 layer,
                 cut,
                 start_month: start as u32,
@@ -362,7 +432,9 @@ impl Service {
             year_basis,
             layer,
             horizon_months: horizon as u32,
+            start,
             events,
+            restrictions,
             responses: Responses {
                 headroom,
                 stockpile_days,
@@ -391,7 +463,9 @@ impl Service {
             &scenario.responses,
             scenario.horizon_months,
         );
+        let layer_trade_t = network.layer(scenario.layer).imports_t.iter().sum();
         Ok(ShockResponse {
+            layer_trade_t,
             units: ShockUnits {
                 tonnes: format!("tonnes of contained {} per month (annual flows spread evenly)", scenario.mineral.symbol),
                 month: format!("month 1 is the first month of the scenario, on {} flows", scenario.year),
@@ -403,4 +477,60 @@ impl Service {
             result,
         })
     }
+}
+
+/// Whether the restrictions-table record `id` can be what an event of `country` on `mineral`
+/// at `layer` replays: it exists, is that country's measure, covers the mineral and has a
+/// stage in the layer. The message says which does not hold.
+fn check_restriction(
+    table: &[ExportRestriction],
+    id: &str,
+    country: CountryCode,
+    mineral: &MineralId,
+    layer: LayerId,
+) -> Result<(), String> {
+    let Some(r) = table.iter().find(|r| r.id == id) else {
+        let mut near: Vec<&str> = table
+            .iter()
+            .filter(|r| r.country == country && r.minerals.contains(mineral))
+            .map(|r| r.id.as_str())
+            .collect();
+        near.sort_unstable();
+        return Err(format!(
+            "{id:?}: no such record in the restrictions table; {country}'s records on {mineral}: {}",
+            if near.is_empty() { "none".to_string() } else { near.join(", ") }
+        ));
+    };
+    if r.country != country {
+        return Err(format!(
+            "{id:?} is {}'s measure, not the event's country {country}",
+            r.country
+        ));
+    }
+    if !r.minerals.contains(mineral) {
+        return Err(format!(
+            "{id:?} covers {}, not {mineral}",
+            r.minerals
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !r
+        .stages
+        .iter()
+        .any(|s| LayerId::of_carrier_stage(s) == Some(layer))
+    {
+        return Err(format!(
+            "{id:?} covers the stages {}, none of them in the scenario's {} layer",
+            r.stages
+                .iter()
+                .map(|s| s.slug())
+                .collect::<Vec<_>>()
+                .join(", "),
+            layer.stage().slug()
+        ));
+    }
+    Ok(())
 }

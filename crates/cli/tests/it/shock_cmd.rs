@@ -18,10 +18,17 @@ fn the_shipped_gallium_scenario_reports_who_runs_short_month_by_month() {
     assert_eq!(r.scenario.mineral.id, "gallium");
     assert_eq!(r.result.months.len(), 15);
     assert!(r.result.total_shortfall_t > 0.0);
-    // Full stop for two months, then half: the first months lose twice what the later do.
+    // Full stop for two months, then half to the end of the horizon (the licences stay in
+    // force): the first months lose twice what the later do.
     let (m1, m3) = (&r.result.months[0], &r.result.months[2]);
     assert!((m1.lost_t - 2.0 * m3.lost_t).abs() < 1e-9 * m1.lost_t);
-    assert!(r.result.months[12..].iter().all(|m| m.shortfall_t == 0.0));
+    assert!(r.result.months[2..]
+        .iter()
+        .all(|m| (m.lost_t - m3.lost_t).abs() < 1e-9 * m1.lost_t));
+    assert_eq!(
+        r.scenario.restrictions[0].id,
+        "chn-gallium-germanium-licence-2023"
+    );
     let short: Vec<&str> = r
         .result
         .shortfall_by_importer
@@ -34,6 +41,37 @@ fn the_shipped_gallium_scenario_reports_who_runs_short_month_by_month() {
     );
     let text = table(&["shock", &shipped()]);
     assert!(text.contains("Who runs short"));
+}
+
+#[test]
+fn the_library_is_listed_and_runs_by_name() {
+    let list = table(&["shock", "--list"]);
+    for name in [
+        "library:gallium-2023",
+        "library:graphite-2023",
+        "library:cobalt-2025",
+    ] {
+        assert!(list.contains(name), "{list}");
+    }
+    let lib: derisk_service::shock_library::LibraryResponse = json(&["shock", "--list"]);
+    assert!(lib.scenarios.len() >= 10);
+    let r: ShockResponse = json(&["shock", "library:graphite-2023"]);
+    assert_eq!(r.scenario.mineral.id, "graphite");
+    assert!(r.result.total_shortfall_t > 0.0);
+    // The shipped file and the library entry are the same scenario.
+    let file: ShockResponse = json(&["shock", &shipped()]);
+    let lib: ShockResponse = json(&["shock", "library:gallium-2023"]);
+    assert_eq!(file.result, lib.result);
+    // Germanium has no trade in the data: said, not shown as nobody short.
+    let text = table(&["shock", "library:germanium-2023"]);
+    assert!(text.contains("unknown, not nobody"), "{text}");
+    let out = derisk(&["shock", "library:graphite-2032"]);
+    assert_eq!(out.status.code(), Some(2));
+    let help = String::from_utf8(derisk(&["shock", "--help"]).stdout).unwrap();
+    assert!(
+        help.contains("--list") && help.contains("library:"),
+        "{help}"
+    );
 }
 
 /// Write `body` to a scenario file and run it: must fail with exit code 2 and a message

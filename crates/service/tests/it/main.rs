@@ -14,3 +14,5 @@ mod resolve;
 mod restrictions;
 mod roundtrip_props;
 mod schema;
+mod shock_library;
+mod shock_validation;
