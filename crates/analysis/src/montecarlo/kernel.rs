@@ -10,7 +10,7 @@
 //! and what is left is shortfall.
 //!
 //! Draws come from ChaCha8 keyed by the seed, on the stream numbered by the scenario index,
-//! in a fixed order (per supplier: one draw, and three more when disrupted), so a scenario's
+//! in a fixed order (per supplier: one 32-bit draw, and three more draws when disrupted), so a scenario's
 //! outcome depends on nothing but (seed, index).
 
 use super::{McSpec, Severity};
@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 #[derive(Clone, Debug)]
 struct Supplier {
     node: u32,
-    /// Probability of a disruption within the horizon, as a threshold on a 64-bit draw.
+    /// Probability of a disruption within the horizon, as a threshold on a 32-bit draw.
     threshold: u64,
     monthly_output: f64,
     /// Its shipments: `ship_to[ships.0..ships.1]`, `ship_t[..]` (tonnes per month).
@@ -78,6 +78,8 @@ pub struct Scratch {
     /// Nodes touched in this scenario, in first-touch order.
     touched: Vec<u32>,
     active: Vec<usize>,
+    /// Months where the active set changes, sorted.
+    bounds: Vec<u32>,
     pub disruptions: Vec<Disruption>,
 }
 
@@ -153,6 +155,7 @@ impl Compiled {
             hit: vec![false; c],
             touched: Vec::new(),
             active: Vec::new(),
+            bounds: Vec::new(),
             disruptions: Vec::new(),
         }
     }
@@ -167,7 +170,7 @@ impl Compiled {
         rng.set_stream(index);
         let sev = &self.severity;
         for (k, sup) in self.suppliers.iter().enumerate() {
-            if rng.next_u64() >= sup.threshold {
+            if u64::from(rng.next_u32()) >= sup.threshold {
                 continue;
             }
             let start = 1 + uniform_below(rng.next_u32(), self.horizon);
@@ -201,7 +204,7 @@ impl Compiled {
             .collect()
     }
 
-    /// Evaluate the disruptions in `s` over the horizon; each touched node's shortfall is
+    /// Evaluate the disruptions in `s` over the horizon (a run of months at a time); each touched node's shortfall is
     /// left in `s.short` (read it through [`Scratch::shortfalls`], then [`Self::reset`]).
     pub fn evaluate(&self, s: &mut Scratch) {
         if s.disruptions.is_empty() {
@@ -217,7 +220,23 @@ impl Compiled {
                 }
             }
         }
-        for m in 1..=self.horizon {
+        // Between two month boundaries (a start or an end) the active set, and so every
+        // month's loss, rerouting and gap, is the same: take each such run of months at once.
+        // Over `len` months with a constant monthly gap, stock covers min(gap · len, stock)
+        // and the rest is short, as month-by-month drawing would give.
+        s.bounds.clear();
+        s.bounds.push(1);
+        s.bounds.push(self.horizon + 1);
+        for d in &s.disruptions {
+            s.bounds.push(d.start_month);
+            s.bounds
+                .push((d.start_month + d.duration_months).min(self.horizon + 1));
+        }
+        s.bounds.sort_unstable();
+        s.bounds.dedup();
+        for w in 0..s.bounds.len() - 1 {
+            let (m, next) = (s.bounds[w], s.bounds[w + 1]);
+            let len = f64::from(next - m);
             s.active.clear();
             s.active
                 .extend((0..s.disruptions.len()).filter(|&i| s.disruptions[i].active(m)));
@@ -238,12 +257,12 @@ impl Compiled {
             self.allocate(s, spare);
             for &t in &s.touched {
                 let i = t as usize;
-                let lost = s.lost[i];
-                if lost > 0.0 {
-                    let gap = lost - s.rerouted[i];
-                    let drawn = gap.min(s.stock[i]).max(0.0);
+                let gap = s.lost[i] - s.rerouted[i];
+                if s.lost[i] > 0.0 && gap > 0.0 {
+                    let need = gap * len;
+                    let drawn = need.min(s.stock[i]);
                     s.stock[i] -= drawn;
-                    s.short[i] += (gap - drawn).max(0.0);
+                    s.short[i] += need - drawn;
                 }
                 s.lost[i] = 0.0;
                 s.rerouted[i] = 0.0;
@@ -303,17 +322,15 @@ impl Compiled {
     }
 }
 
-/// `q` as a threshold on a uniform 64-bit draw: the draw is below it with probability `q`
-/// (to within 2⁻⁶⁴); 0 never, `u64::MAX` for q = 1 (a draw of exactly `u64::MAX`, chance
-/// 2⁻⁶⁴, is the only miss).
+/// `q` as a threshold on a uniform 32-bit draw: the draw is below it with probability `q`
+/// rounded down to a multiple of 2⁻³² (0 never, 2³² for q = 1: always).
 fn probability_threshold(q: f64) -> u64 {
     if q <= 0.0 {
         0
     } else if q >= 1.0 {
-        u64::MAX
+        1 << 32
     } else {
-        // Float-to-int casts saturate; q < 1 keeps this below 2⁶⁴.
-        (q * 18_446_744_073_709_551_616.0) as u64
+        (q * 4_294_967_296.0) as u64
     }
 }
 

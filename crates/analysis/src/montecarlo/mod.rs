@@ -91,6 +91,23 @@ impl Accumulator {
         tail_cap(self.runs, self.level_permille)
     }
 
+    /// Sort and cut every tail, and join the covered ranges: the one form of a tally.
+    fn settle(&mut self) {
+        let cap = self.cap();
+        for t in self.tallies.iter_mut().chain([&mut self.world]) {
+            t.settle(cap);
+        }
+        self.covered.sort_unstable();
+        let mut joined: Vec<(u64, u64)> = Vec::new();
+        for &(a, b) in &self.covered {
+            match joined.last_mut() {
+                Some(last) if a == last.1 => last.1 = b,
+                _ => joined.push((a, b)),
+            }
+        }
+        self.covered = joined;
+    }
+
     /// Join another range of the same run (exact: the result does not depend on the order
     /// or grouping of merges).
     pub fn merge(&mut self, other: &Accumulator) -> Result<(), MergeError> {
@@ -178,12 +195,22 @@ pub fn run(
     let chunks: Vec<Range<u64>> = chunk_ranges(range.clone());
     let template = Accumulator::empty(runs, importers, spec.level_permille);
     let cap = template.cap();
+    // Each worker folds its chunks into one accumulator (tails sorted and cut only now and
+    // then); the workers' accumulators are then merged. Tallies are exact, so neither the
+    // split nor the merge order shows in the result.
     let work = || {
         chunks
             .par_iter()
-            .map(|r| {
-                let acc = run_chunk(&model, &slot, &template, r.clone(), cap);
-                progress(r.end - r.start);
+            .fold(
+                || (template.clone(), model.scratch()),
+                |(mut acc, mut s), r| {
+                    run_chunk(&model, &slot, &mut acc, &mut s, r.clone(), cap);
+                    progress(r.end - r.start);
+                    (acc, s)
+                },
+            )
+            .map(|(mut acc, _)| {
+                acc.settle();
                 acc
             })
             .reduce(
@@ -202,9 +229,7 @@ pub fn run(
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     };
-    if range.is_empty() {
-        acc.covered.clear();
-    }
+    acc.settle();
     acc
 }
 
@@ -222,21 +247,20 @@ fn chunk_ranges(range: Range<u64>) -> Vec<Range<u64>> {
 fn run_chunk(
     model: &Compiled,
     slot: &[u32],
-    template: &Accumulator,
+    acc: &mut Accumulator,
+    s: &mut kernel::Scratch,
     r: Range<u64>,
     cap: usize,
-) -> Accumulator {
-    let mut acc = template.clone();
-    acc.covered = vec![(r.start, r.end)];
-    let mut s = model.scratch();
+) {
+    acc.covered.push((r.start, r.end));
     for index in r {
-        model.sample(index, &mut s);
+        model.sample(index, s);
         if s.disruptions.is_empty() {
             continue;
         }
-        model.evaluate(&mut s);
+        model.evaluate(s);
         let mut world = 0.0;
-        for (node, short) in model.shortfalls(&s) {
+        for (node, short) in model.shortfalls(s) {
             if short > 0.0 {
                 world += short;
                 let k = slot[node as usize];
@@ -248,13 +272,14 @@ fn run_chunk(
         if world > 0.0 {
             acc.world.add(world, index);
         }
-        model.reset(&mut s);
+        model.reset(s);
     }
-    for t in &mut acc.tallies {
-        t.settle(cap);
+    // Keep tails bounded between settles: cut back to `cap` once past twice that.
+    for t in acc.tallies.iter_mut().chain([&mut acc.world]) {
+        if t.tail.len() > 2 * cap {
+            t.settle(cap);
+        }
     }
-    acc.world.settle(cap);
-    acc
 }
 
 /// The shortfall of every touched importer in scenario `index` (for checks against the
