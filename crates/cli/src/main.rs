@@ -60,6 +60,13 @@ enum Command {
     /// shortfall, P95 and CVaR with their errors; shards that merge exactly.
     #[command(name = "montecarlo")]
     MonteCarlo(commands::montecarlo::MonteCarloArgs),
+    /// Add or remove capacity at (country, mineral, stage): concentration, dependence,
+    /// chokepoints and Monte Carlo risk before and after.
+    #[command(name = "whatif")]
+    WhatIf(commands::whatif::WhatIfArgs),
+    /// The smallest stock (days of imports) that keeps an importer's shortfall below a
+    /// target at a confidence level, and its holding cost.
+    Stockpile(commands::stockpile::StockpileArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -97,6 +104,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Brief(args) => commands::brief::run(service()?, &args, cli.format, out),
         Command::Shock(args) => commands::shock::run(service()?, &args, cli.format, out),
         Command::MonteCarlo(args) => commands::montecarlo::run(service()?, &args, cli.format, out),
+        Command::WhatIf(args) => commands::whatif::run(service()?, &args, cli.format, out),
+        Command::Stockpile(args) => commands::stockpile::run(service()?, &args, cli.format, out),
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

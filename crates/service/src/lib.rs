@@ -25,7 +25,9 @@ pub mod resolve;
 pub mod schema;
 pub mod shock;
 pub mod shock_library;
+pub mod stockpile;
 pub mod tabular;
+pub mod whatif;
 
 pub use error::{ServiceError, UsageError};
 

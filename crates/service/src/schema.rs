@@ -98,6 +98,19 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             schema_for!(montecarlo::MonteCarloResponse),
         ),
         ("montecarlo.shard", schema_for!(montecarlo::MonteCarloShard)),
+        (
+            "stockpile.request",
+            schema_for!(crate::stockpile::StockpileRequest),
+        ),
+        (
+            "stockpile.response",
+            schema_for!(crate::stockpile::StockpileResponse),
+        ),
+        ("whatif.request", schema_for!(crate::whatif::WhatIfRequest)),
+        (
+            "whatif.response",
+            schema_for!(crate::whatif::WhatIfResponse),
+        ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

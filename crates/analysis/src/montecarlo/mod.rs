@@ -174,8 +174,8 @@ pub struct McResult {
 const CHUNK: u64 = 2_048;
 
 /// Run scenarios `range` of a run of `runs`, tallying the shortfalls of `importers` (and the
-/// world's), on `threads` threads; `progress(n)` is called as each batch of `n` scenarios
-/// completes.
+/// world's), on `threads` threads (0: one per core); `progress(n)` is called as each batch
+/// of `n` scenarios completes.
 pub fn run(
     network: &Network,
     spec: &McSpec,
@@ -222,10 +222,7 @@ pub fn run(
                 },
             )
     };
-    let mut acc = match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-    {
+    let mut acc = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     };

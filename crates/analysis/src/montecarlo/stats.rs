@@ -164,6 +164,22 @@ pub fn tail_cap(runs: u64, level_permille: u32) -> usize {
     (runs - below + 1) as usize
 }
 
+impl RiskStats {
+    /// No shortfall in any scenario (an importer with nothing to lose).
+    pub fn none() -> RiskStats {
+        RiskStats {
+            expected_t: 0.0,
+            expected_se_t: 0.0,
+            var_t: 0.0,
+            var_interval_t: (0.0, 0.0),
+            cvar_t: 0.0,
+            cvar_se_t: 0.0,
+            probability_short: 0.0,
+            probability_short_se: 0.0,
+        }
+    }
+}
+
 /// Shortfall statistics of one importer (or the world) over the scenarios.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RiskStats {

@@ -9,3 +9,5 @@ pub mod minerals;
 pub mod montecarlo;
 pub mod production;
 pub mod shock;
+pub mod stockpile;
+pub mod whatif;

@@ -134,7 +134,7 @@ fn request(args: &MonteCarloArgs) -> Result<MonteCarloRequest> {
     Ok(req)
 }
 
-fn progress_bar() -> ProgressBar {
+pub fn progress_bar() -> ProgressBar {
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(0)
     } else {

@@ -94,3 +94,35 @@ fn mistakes_are_usage_errors() {
             .success()
     );
 }
+
+#[test]
+fn whatif_and_stockpile_run_and_refuse_mistakes() {
+    let text = table(&[
+        "whatif",
+        "--add",
+        "IND:rare-earths:refining:1000",
+        "--runs",
+        "2000",
+    ]);
+    assert!(
+        text.contains("production HHI") && text.contains("IND imports t"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&[
+        "stockpile",
+        "--importer",
+        "IND",
+        "--mineral",
+        "rare-earths",
+        "--runs",
+        "2000",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(v["sizes"][0]["days"].as_f64().unwrap() > 0.0, "{v}");
+    let e = usage_error(&["whatif", "--add", "IND:rare-earths:refining"]);
+    assert!(e.contains("COUNTRY:MINERAL:STAGE:TONNES"), "{e}");
+    let e = usage_error(&["stockpile", "--importer", "eu27", "--mineral", "lithium"]);
+    assert!(e.contains("one country"), "{e}");
+}

@@ -16,3 +16,4 @@ mod roundtrip_props;
 mod schema;
 mod shock_library;
 mod shock_validation;
+mod whatif_stockpile;
