@@ -67,6 +67,9 @@ enum Command {
     /// The smallest stock (days of imports) that keeps an importer's shortfall below a
     /// target at a confidence level, and its holding cost.
     Stockpile(commands::stockpile::StockpileArgs),
+    /// The HTTP API: every analysis as JSON, jobs with progress, saved runs in SQLite;
+    /// the API is described at /openapi.json.
+    Serve(commands::serve::ServeArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -106,6 +109,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::MonteCarlo(args) => commands::montecarlo::run(service()?, &args, cli.format, out),
         Command::WhatIf(args) => commands::whatif::run(service()?, &args, cli.format, out),
         Command::Stockpile(args) => commands::stockpile::run(service()?, &args, cli.format, out),
+        Command::Serve(args) => {
+            let snapshot = match &opts.snapshot {
+                Some(p) => derisk_data::snapshot::id_of(
+                    &std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+                ),
+                None => derisk_data::snapshot::embedded_id(),
+            };
+            commands::serve::run(service()?.clone(), &args, snapshot)
+        }
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod minerals;
 pub mod montecarlo;
 pub mod production;
+pub mod serve;
 pub mod shock;
 pub mod stockpile;
 pub mod whatif;

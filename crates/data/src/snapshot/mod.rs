@@ -28,6 +28,22 @@ pub const PATH: &str = "data/snapshot.postcard.gz";
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../data/snapshot.postcard.gz");
 
+/// An identifier of the embedded snapshot: its format version and an FNV-1a digest of its
+/// bytes, e.g. `11-3f2a…`. Saved runs carry it so a result can be tied to its data.
+pub fn embedded_id() -> String {
+    id_of(EMBEDDED)
+}
+
+/// The identifier of a snapshot's bytes (see [`embedded_id`]).
+pub fn id_of(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{FORMAT_VERSION}-{h:016x}")
+}
+
 /// What the header lists: the dataset without its large tables and flows (the core), the
 /// large tables one section each, and each trade group.
 #[derive(Serialize, Deserialize)]
