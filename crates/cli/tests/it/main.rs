@@ -9,5 +9,6 @@ mod dependence_cmd;
 mod montecarlo_cmd;
 mod network_cmd;
 mod readme;
+mod serve_cmd;
 mod shock_cmd;
 mod trade_file_cmd;

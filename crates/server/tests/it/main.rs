@@ -1,0 +1,4 @@
+//! The crate's integration tests, linked into one binary (one link, one file on disk).
+mod api;
+mod common;
+mod no_500;
