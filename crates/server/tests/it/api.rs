@@ -22,6 +22,19 @@ async fn every_documented_example_succeeds() {
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         assert!(body.starts_with('{'), "{path}");
     }
+    // The write endpoints' examples, with the token.
+    for (path, want) in [
+        ("/v1/runs", StatusCode::CREATED),
+        ("/v1/scenarios", StatusCode::CREATED),
+        ("/v1/jobs", StatusCode::ACCEPTED),
+    ] {
+        let example =
+            &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["example"];
+        assert!(!example.is_null(), "{path}: no example");
+        let body = Some(example.to_string().into_bytes());
+        let (status, text) = send(&app, "POST", path, body, Some(TOKEN)).await;
+        assert_eq!(status, want, "{path}: {text}");
+    }
     for path in [
         "/health",
         "/v1/minerals",
