@@ -81,6 +81,16 @@ impl fmt::Display for crate::coalition::UnknownReason {
                 "apparent consumption is not positive ({} t)",
                 Tonnes(*apparent_consumption_t)
             ),
+            R::NoRestOfWorld { members } => write!(
+                f,
+                "{} absent from the tables of the main producers, none of which gives a \
+                 rest-of-world figure in contained tonnes",
+                few(members)
+            ),
+            R::NoCarriers { layer } => write!(
+                f,
+                "no HS code carries the mineral at the {layer} layer: trade there is unknown"
+            ),
             R::NoNetwork { error } => write!(f, "no supply network: {error}"),
         }
     }

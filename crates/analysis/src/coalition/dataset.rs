@@ -2,14 +2,15 @@
 
 use super::search::{marginal_gains, search};
 use super::{
-    balance, origin_inside, pooled_share, remainder, self_sufficiency, Candidate, CoalitionMineral,
-    CoalitionStage, Estimate, PooledShare, ReservesShare, TableRef, UnknownReason,
+    balance, origin_inside, pooled_share, remainder, rest_share, self_sufficiency, Candidate,
+    CoalitionMineral, CoalitionStage, Estimate, PooledShare, ReservesShare, TableRef,
+    UnknownReason,
 };
 use crate::concentration::{concentration, Concentration, Thresholds};
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use crate::network::{LayerId, Network, Origins};
-use crate::production::ProductionBasis;
+use crate::production::{MemberProduction, ProductionBasis};
 use crate::supply::{common_unit, rank_sources};
 use derisk_model::{Area, CountryCode, Coverage, Evidence, Measure, SourceId, Stage, Year};
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,8 @@ struct Shares {
     conc: Concentration,
     gaps: Vec<CountryCode>,
     comprehensive: bool,
+    /// What the table leaves unlisted, fraction of its denominator ([`rest_share`]).
+    rest: Option<f64>,
 }
 
 impl Shares {
@@ -88,6 +91,7 @@ impl Shares {
             &self.table.source,
             &self.gaps,
             self.comprehensive,
+            self.rest,
             members,
         )
     }
@@ -127,6 +131,22 @@ fn empty_pooled(reason: UnknownReason) -> PooledShare {
         unaccounted: Vec::new(),
         absent_zero: 0,
     }
+}
+
+/// The "other countries" line of one source's rows, in `unit` (`None` without one, or
+/// when it cannot be brought to that unit).
+fn other_line(rows: &[&derisk_model::Observation], unit: &derisk_model::Unit) -> Option<f64> {
+    let figs = common_unit(rows, &String::new).ok()?;
+    if &figs.unit != unit {
+        return None;
+    }
+    figs.rows
+        .iter()
+        .filter(|r| r.0 == Area::Other)
+        .map(|r| r.1)
+        .try_fold(None::<f64>, |acc, v| {
+            v.map(|v| Some(acc.unwrap_or(0.0) + v))
+        })?
 }
 
 /// Self-sufficiency at a layer with members at their known output (the search's value).
@@ -298,6 +318,13 @@ impl Query<'_> {
                 .map(|sc| {
                     let coverage = self.production().coverage(&sc.source);
                     let proxy = sc.evidence == Evidence::TradeInference;
+                    let rows: Vec<_> = self
+                        .production()
+                        .year(mineral, stage, year)
+                        .into_iter()
+                        .filter(|o| o.provenance.source == sc.source)
+                        .collect();
+                    let other = other_line(&rows, &sc.unit);
                     Shares {
                         table: TableRef {
                             source: sc.source.clone(),
@@ -313,6 +340,7 @@ impl Query<'_> {
                         conc: sc.concentration.clone(),
                         gaps: sc.gaps.iter().map(|g| g.country).collect(),
                         comprehensive: coverage == Some(Coverage::Comprehensive) && !proxy,
+                        rest: rest_share(&sc.concentration, other),
                     }
                 })
         };
@@ -331,8 +359,21 @@ impl Query<'_> {
             (Some(t), _, _) => Estimate::point(*t),
             (None, Some(b), _) => Estimate::range(b.low_t, b.high_t),
             (None, None, ProductionBasis::Unknown { members }) => {
-                Estimate::unknown(UnknownReason::MembersUnknown {
-                    members: members.iter().map(|m| m.country).collect(),
+                let (absent, other): (Vec<_>, Vec<_>) = members.iter().partition(|m| {
+                    matches!(
+                        m.production,
+                        MemberProduction::AbsentFromTopProducers { .. }
+                            | MemberProduction::NotListedThisYear
+                    )
+                });
+                Estimate::unknown(if other.is_empty() {
+                    UnknownReason::NoRestOfWorld {
+                        members: absent.iter().map(|m| m.country).collect(),
+                    }
+                } else {
+                    UnknownReason::MembersUnknown {
+                        members: other.iter().map(|m| m.country).collect(),
+                    }
                 })
             }
             (None, None, _) => Estimate::unknown(UnknownReason::NoTable {
@@ -340,6 +381,11 @@ impl Query<'_> {
             }),
         };
         let (bal, ss, origin) = match net {
+            Some((n, _)) if n.layer(layer).carriers.is_empty() => (
+                None,
+                Estimate::unknown(UnknownReason::NoCarriers { layer }),
+                None,
+            ),
             Some((n, o)) => {
                 let b = balance(n.layer(layer), &n.countries, members);
                 let ss = self_sufficiency(&production_t, b.imports_t, b.exports_t);
@@ -433,6 +479,7 @@ impl Query<'_> {
             conc.denominator = crate::concentration::Denominator::ListedPlusOther;
         }
         let comprehensive = chosen.coverage == Some(Coverage::Comprehensive);
+        let rest = rest_share(&conc, other);
         Ok(Some(Shares {
             table: TableRef {
                 source: chosen.source.clone(),
@@ -448,6 +495,7 @@ impl Query<'_> {
             conc,
             gaps,
             comprehensive,
+            rest,
         }))
     }
 }

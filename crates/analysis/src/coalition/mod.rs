@@ -16,7 +16,9 @@ pub mod search;
 
 pub use dataset::{CoalitionOptions, CoalitionTargetMetric, DEFAULT_CANDIDATES};
 
-use crate::concentration::{Band, Concentration, Denominator, Share, Thresholds};
+use crate::concentration::{
+    Band, Concentration, ConcentrationNote, Denominator, Share, Thresholds,
+};
 use crate::error::AnalysisError;
 use crate::network::{Layer, LayerId, Network, Origins};
 use derisk_model::{CountryCode, Coverage, Evidence, SourceId, Stage, Unit, Year};
@@ -74,9 +76,15 @@ pub enum UnknownReason {
         source: SourceId,
         members: Vec<CountryCode>,
     },
-    /// Members' production is withheld, on another basis or otherwise unknown, with no
-    /// rest-of-world remainder to bound it.
+    /// Members' production is withheld, on another basis, or known only as "not a net
+    /// exporter" (the trade proxy), so nothing bounds it.
     MembersUnknown { members: Vec<CountryCode> },
+    /// Members are absent from the year's tables of the main producers, and none of those
+    /// tables gives a rest-of-world figure in contained tonnes to bound them.
+    NoRestOfWorld { members: Vec<CountryCode> },
+    /// The network has no trade carriers at the stage's layer: the coalition's trade in it
+    /// is unknown, not zero.
+    NoCarriers { layer: LayerId },
     /// The coalition's apparent consumption (production + imports − exports) is not
     /// positive at one end of its production range: the ratio is undefined there.
     NoConsumption { apparent_consumption_t: f64 },
@@ -119,21 +127,44 @@ pub struct PooledShare {
     pub absent_zero: usize,
 }
 
+/// What a table leaves to the countries it does not list, as a fraction of its
+/// denominator: its unlisted share when it has a world total (or an "other countries"
+/// line, or publishes shares of world); with shares of the listed sum, its "other
+/// countries" line `other` (in the table's unit) over that sum, or 0 when its published
+/// world total is below the listed sum (it leaves nothing but rounding); otherwise `None`:
+/// nothing bounds the unlisted.
+pub fn rest_share(conc: &Concentration, other: Option<f64>) -> Option<f64> {
+    match conc.denominator {
+        Denominator::SumOfListed => match other {
+            Some(o) => Some((o / conc.supply).max(0.0)),
+            None if conc
+                .notes
+                .iter()
+                .any(|n| matches!(n, ConcentrationNote::WorldTotalBelowListed { .. })) =>
+            {
+                Some(0.0)
+            }
+            None => None,
+        },
+        _ => Some(conc.unlisted_share),
+    }
+}
+
 /// The pooled share of `members` in one table (its concentration, its countries without
-/// a figure, whether it lists every producer).
+/// a figure, whether it lists every producer, what it leaves unlisted: [`rest_share`]).
 ///
 /// `low = Σ_{m ∈ C} s_m` over the members the table lists with a figure. A member without
 /// a figure — withheld (`gaps`), or absent from a table that lists only the main producers
 /// (`comprehensive == false`) — is unknown, never 0: its output sits in the table's
-/// unlisted remainder `u = 1 − Σ_listed s`, so `high = min(1, low + u)`. A member absent
-/// from a comprehensive table produces 0 and leaves `high = low`. When unknown members
-/// face a table without a world total (shares of the listed sum), nothing bounds them and
-/// the share is unknown.
+/// unlisted rest `u`, so `high = min(1, low + u)`. A member absent from a comprehensive
+/// table produces 0 and leaves `high = low`. When unknown members face a table that
+/// bounds nothing it leaves out (`rest == None`), the share is unknown.
 pub fn pooled_share(
     conc: &Concentration,
     source: &SourceId,
     gaps: &[CountryCode],
     comprehensive: bool,
+    rest: Option<f64>,
     members: &BTreeSet<CountryCode>,
 ) -> PooledShare {
     let listed: Vec<Share> = conc
@@ -158,13 +189,13 @@ pub fn pooled_share(
     }
     let share = if unaccounted.is_empty() {
         Estimate::point(low)
-    } else if conc.denominator == Denominator::SumOfListed {
+    } else if let Some(u) = rest {
+        Estimate::range(low, (low + u).min(1.0))
+    } else {
         Estimate::unknown(UnknownReason::NoWorldTotal {
             source: source.clone(),
             members: unaccounted.clone(),
         })
-    } else {
-        Estimate::range(low, (low + conc.unlisted_share).min(1.0))
     };
     PooledShare {
         share,
