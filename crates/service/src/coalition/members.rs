@@ -132,14 +132,26 @@ fn join(c: &BTreeSet<CountryCode>) -> String {
 }
 
 /// The items of a member file: country names or codes (or groups), separated by new
-/// lines or commas; `#` starts a comment; blank lines and a first item `country` (a
-/// one-column CSV header) are skipped.
+/// lines or commas (a name with a comma in double quotes: `"Korea, Republic of"`); `#`
+/// starts a comment; blank lines and a first item `country` (a one-column CSV header) are
+/// skipped.
 pub fn parse_member_list(text: &str) -> Vec<String> {
-    let mut items: Vec<String> = text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .flat_map(|l| l.split(','))
-        .map(|s| s.trim().trim_matches('"').trim().to_string())
+    let mut items: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let (mut item, mut quoted) = (String::new(), false);
+        for ch in line.chars() {
+            match ch {
+                '"' => quoted = !quoted,
+                '#' if !quoted => break,
+                ',' if !quoted => items.push(std::mem::take(&mut item)),
+                c => item.push(c),
+            }
+        }
+        items.push(item);
+    }
+    let mut items: Vec<String> = items
+        .into_iter()
+        .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
     if items
