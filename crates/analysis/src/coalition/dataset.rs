@@ -16,6 +16,9 @@ use derisk_model::{Area, CountryCode, Coverage, Evidence, Measure, SourceId, Sta
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A coalition's value under the ranking metric (`None`: unknown).
+type Eval<'a> = Box<dyn Fn(&BTreeSet<CountryCode>) -> Option<f64> + 'a>;
+
 /// Candidates listed by default.
 pub const DEFAULT_CANDIDATES: usize = 10;
 
@@ -228,10 +231,7 @@ impl Query<'_> {
             }
             None => CoalitionTargetMetric::MiningShare,
         };
-        let (eval, pool): (
-            Box<dyn Fn(&BTreeSet<CountryCode>) -> Option<f64> + '_>,
-            Vec<_>,
-        ) = match ranked_by {
+        let (eval, pool): (Eval<'_>, Vec<CountryCode>) = match ranked_by {
             CoalitionTargetMetric::MiningShare
             | CoalitionTargetMetric::RefiningShare
             | CoalitionTargetMetric::ReservesShare => match shares.get(&ranked_by) {
