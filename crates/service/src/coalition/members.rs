@@ -100,18 +100,28 @@ pub fn resolve_coalition(
     }
     let mut added = BTreeSet::new();
     if !add.is_empty() {
-        let set = resolve_country_set(ds, &add.join(","))?;
-        added = set.members.difference(&members).copied().collect();
-        members.extend(set.members.iter().copied());
-        label = if label.is_empty() {
-            set.label.clone()
-        } else {
-            format!("{label}+{}", set.label)
-        };
+        // Each item on its own: a file's item may be one name with a comma in it.
+        let (mut labels, mut all) = (Vec::new(), BTreeSet::new());
+        for item in &add {
+            let set = resolve_country_set(ds, item)?;
+            labels.push(set.label);
+            all.extend(set.members);
+        }
+        added = all.difference(&members).copied().collect();
+        members.extend(all.iter().copied());
+        let labels = labels.join(",");
         name = if name.is_empty() {
-            set.name
+            match all.len() {
+                1 => format!("{labels} (1 country)"),
+                n => format!("{labels} ({n} countries)"),
+            }
         } else {
             format!("{name} + {}", join(&added))
+        };
+        label = if label.is_empty() {
+            labels
+        } else {
+            format!("{label}+{labels}")
         };
     }
     uncertain.retain(|c| members.contains(c));
