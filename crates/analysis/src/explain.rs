@@ -50,6 +50,65 @@ impl fmt::Display for ConcentrationNote {
     }
 }
 
+impl fmt::Display for crate::coalition::UnknownReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::coalition::UnknownReason as R;
+        let few = |m: &[derisk_model::CountryCode]| {
+            let shown = join(&m[..m.len().min(6)], ", ");
+            match m.len() {
+                0..=6 => shown,
+                n => format!("{shown} and {} more", n - 6),
+            }
+        };
+        match self {
+            R::NoTable { what } => write!(f, "no table of {what}"),
+            R::NoShares { error } => write!(f, "no shares: {error}"),
+            R::NoWorldTotal { source, members } => write!(
+                f,
+                "{source} lists only the main producers and gives no world total: nothing \
+                 bounds {}",
+                few(members)
+            ),
+            R::MembersUnknown { members } => write!(
+                f,
+                "production of {} is withheld, on another basis or unknown",
+                few(members)
+            ),
+            R::NoConsumption {
+                apparent_consumption_t,
+            } => write!(
+                f,
+                "apparent consumption is not positive ({} t)",
+                Tonnes(*apparent_consumption_t)
+            ),
+            R::NoRestOfWorld { members } => write!(
+                f,
+                "{} absent from the tables of the main producers, none of which gives a \
+                 rest-of-world figure in contained tonnes",
+                few(members)
+            ),
+            R::NoCarriers { layer } => write!(
+                f,
+                "no HS code carries the mineral at the {layer} layer: trade there is unknown"
+            ),
+            R::NoNetwork { error } => write!(f, "no supply network: {error}"),
+        }
+    }
+}
+
+impl fmt::Display for crate::coalition::CoalitionTargetMetric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::coalition::CoalitionTargetMetric as M;
+        f.write_str(match self {
+            M::MiningShare => "pooled share of mining",
+            M::RefiningShare => "pooled share of refining",
+            M::ReservesShare => "pooled share of reserves",
+            M::MiningSelfSufficiency => "self-sufficiency in mined material",
+            M::RefiningSelfSufficiency => "self-sufficiency in refined material",
+        })
+    }
+}
+
 impl fmt::Display for MemberProduction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

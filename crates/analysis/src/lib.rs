@@ -25,6 +25,7 @@
 //! notes are typed values; [`explain`] holds their words.
 
 pub mod brief;
+pub mod coalition;
 mod codes;
 mod concentration;
 pub mod criticality;

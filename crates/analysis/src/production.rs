@@ -324,6 +324,37 @@ impl ProductionIndex {
         v
     }
 
+    /// The mineral's observations of `measure` (reserves, capacity: measures the stage
+    /// index does not hold) in `year`, in dataset order.
+    pub fn observations(&self, mineral: &str, measure: Measure, year: Year) -> Vec<&Observation> {
+        MineralId::try_from(mineral)
+            .ok()
+            .and_then(|id| self.mineral_part(&id))
+            .map(|p| {
+                p.obs
+                    .iter()
+                    .filter(|o| o.measure == measure && o.year == year)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Years with observations of `measure` for the mineral, ascending.
+    pub fn observation_years(&self, mineral: &str, measure: Measure) -> Vec<Year> {
+        let years: BTreeSet<Year> = MineralId::try_from(mineral)
+            .ok()
+            .and_then(|id| self.mineral_part(&id))
+            .map(|p| {
+                p.obs
+                    .iter()
+                    .filter(|o| o.measure == measure)
+                    .map(|o| o.year)
+                    .collect()
+            })
+            .unwrap_or_default();
+        years.into_iter().collect()
+    }
+
     /// Countries that appear in any production table of the mineral and stage; `None` when
     /// the dataset has no production table for that stage at all.
     pub fn listed(&self, mineral: &str, stage: &Stage) -> Option<&BTreeSet<CountryCode>> {

@@ -192,10 +192,10 @@ pub fn demand_for(ds: &Dataset, mineral: &str, year: Year) -> Option<f64> {
 }
 
 /// Production figures of one source brought to one unit, and the rows that cannot be.
-struct Figures {
-    unit: Unit,
-    rows: Vec<(Area, Option<f64>, Flag)>,
-    incomparable: Vec<IncomparableRow>,
+pub(crate) struct Figures {
+    pub(crate) unit: Unit,
+    pub(crate) rows: Vec<(Area, Option<f64>, Flag)>,
+    pub(crate) incomparable: Vec<IncomparableRow>,
 }
 
 /// Whether figures in two units can be added after rescaling.
@@ -211,7 +211,7 @@ fn comparable(a: &Unit, b: &Unit) -> bool {
 /// on the same basis are rescaled; rows on another basis, or shares mixed with masses, are
 /// left out of the comparable subset and listed (a source such as USGS boron publishes some
 /// countries in gross product and others in B2O3 content).
-fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Figures> {
+pub(crate) fn common_unit(rows: &[&Observation], context: &dyn Fn() -> String) -> Result<Figures> {
     // The unit most country figures are in (the first such on a tie).
     let mut counts: Vec<(&Unit, usize)> = Vec::new();
     for o in rows

@@ -53,6 +53,9 @@ enum Command {
     /// Chokepoints: the mines and refineries whose loss would cut the most supply of a
     /// mineral (N-1, worst pairs), for the world and an importer; hidden chokepoints.
     Chokepoints(commands::chokepoints::ChokepointsArgs),
+    /// What a coalition (MSP, FORGE, Quad or your own list) controls of each mineral:
+    /// pooled shares, self-sufficiency, origin inside it, and which country to add.
+    Coalition(commands::coalition::CoalitionArgs),
     /// Run a scenario file of export bans, quotas, outages and demand surges month by
     /// month: who runs short, rerouting, stockpile drawdown, price pressure.
     Shock(commands::shock::ShockArgs),
@@ -121,6 +124,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }
+        Command::Coalition(args) => commands::coalition::run(service()?, &args, cli.format, out),
         Command::Concentration(args) => {
             commands::concentration::run(service()?, &args, cli.format, out)
         }

@@ -10,6 +10,7 @@ pub mod brief;
 pub mod catalog;
 pub mod check;
 pub mod chokepoints;
+pub mod coalition;
 pub mod concentration;
 pub mod coverage;
 pub mod criticality;

@@ -83,6 +83,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             "chokepoints.response",
             schema_for!(chokepoints::ChokepointsResponse),
         ),
+        (
+            "coalition.request",
+            schema_for!(crate::coalition::CoalitionRequest),
+        ),
+        (
+            "coalition.response",
+            schema_for!(crate::coalition::CoalitionResponse),
+        ),
         ("shock.scenario", schema_for!(shock::Scenario)),
         ("shock.response", schema_for!(shock::ShockResponse)),
         (

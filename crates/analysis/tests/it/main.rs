@@ -1,5 +1,6 @@
 //! The crate's integration tests, linked into one binary (one link, one file on disk).
 mod brief_risks;
+mod coalition;
 mod common;
 mod concentration;
 mod criticality;

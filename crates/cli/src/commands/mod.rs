@@ -1,5 +1,6 @@
 pub mod brief;
 pub mod chokepoints;
+pub mod coalition;
 pub mod concentration;
 pub mod criticality;
 pub mod data;

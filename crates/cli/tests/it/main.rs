@@ -2,6 +2,7 @@
 mod brief;
 mod catalog_cmd;
 mod cli;
+mod coalition_cmd;
 mod common;
 mod concentration_cmd;
 mod criticality_cmd;

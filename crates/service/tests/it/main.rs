@@ -2,6 +2,7 @@
 mod brief;
 mod carriers;
 mod catalog;
+mod coalition;
 mod coverage;
 mod criticality;
 mod criticality_batch;
