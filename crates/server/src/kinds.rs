@@ -136,6 +136,11 @@ simple!(coverage_run, coverage::CoverageRequest, |s, r| s
 simple!(nir_run, published_nir::PublishedNirCheckRequest, |s, r| s
     .published_nir_check(r));
 simple!(whatif_run, whatif::WhatIfRequest, |s, r| s.whatif(r));
+simple!(
+    coalition_run,
+    derisk_service::coalition::CoalitionRequest,
+    |s, r| s.coalition(r)
+);
 
 fn criticality_batch_run(s: &Service, body: &[u8], p: &Progress<'_>) -> Result<Computed, ApiError> {
     let r: criticality::CriticalityBatchRequest = parse(body)?;
@@ -293,6 +298,15 @@ pub fn all() -> Vec<Kind> {
             response: || schema_for!(whatif::WhatIfResponse),
             example: r#"{"changes": [{"country": "IND", "mineral": "rare-earths", "stage": "refining", "capacity_t": 10000}], "runs": 5000}"#,
             run: whatif_run,
+        },
+        Kind {
+            name: "coalition",
+            summary: "What a coalition controls at each stage, and which partner adds the most",
+            job: false,
+            request: || schema_for!(derisk_service::coalition::CoalitionRequest),
+            response: || schema_for!(derisk_service::coalition::CoalitionResponse),
+            example: r#"{"group": "msp", "add": ["IND"], "mineral": "rare-earths", "target": "refining:0.6"}"#,
+            run: coalition_run,
         },
         Kind {
             name: "coverage",
