@@ -305,7 +305,7 @@ pub fn all() -> Vec<Kind> {
             job: false,
             request: || schema_for!(derisk_service::coalition::CoalitionRequest),
             response: || schema_for!(derisk_service::coalition::CoalitionResponse),
-            example: r#"{"group": "msp", "add": ["IND"], "mineral": "rare-earths", "target": "refining:0.6"}"#,
+            example: r#"{"group": "msp", "add": ["IND"], "mineral": "rare-earths", "target": {"metric": "refining_share", "at_least": 0.6}}"#,
             run: coalition_run,
         },
         Kind {
