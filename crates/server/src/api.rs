@@ -78,6 +78,24 @@ fn db_error(e: crate::db::DbError) -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database", e.to_string())
 }
 
+/// Run `f` on a blocking thread (the service and SQLite are synchronous).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
+/// A database call on a blocking thread.
+async fn with_db<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&Db) -> Result<T, crate::db::DbError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let st = state.clone();
+    blocking(move || f(&st.db)).await?.map_err(db_error)
+}
+
 /// Check the write token.
 fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers
@@ -112,9 +130,7 @@ async fn compute(state: &Shared, kind: &str, body: Bytes) -> Result<Computed, Ap
         ))
     })?;
     let state = state.clone();
-    tokio::task::spawn_blocking(move || (k.run)(&state.service, &body, &|_, _| {}))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    blocking(move || (k.run)(&state.service, &body, &|_, _| {})).await?
 }
 
 /// `POST /v1/{kind}`.
@@ -194,12 +210,8 @@ async fn save_run(state: &Shared, kind: &str, request: &str, c: Computed) -> Res
         result: c.json,
         created: now(),
     };
-    let st = state.clone();
     let r = run.clone();
-    tokio::task::spawn_blocking(move || st.db.save_run(&r))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(db_error)?;
+    with_db(state, move |db| db.save_run(&r)).await?;
     Ok(run)
 }
 
@@ -222,12 +234,9 @@ pub async fn get_run(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
     let key = id.clone();
-    let run = tokio::task::spawn_blocking(move || st.db.run(&key))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(db_error)?
+    let run = with_db(&state, move |db| db.run(&key))
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no saved run {id:?}")))?;
     Ok(json_response(StatusCode::OK, render_run(&run)?))
 }
@@ -377,12 +386,8 @@ pub async fn create_scenario(
         text: r.text,
         created: now(),
     };
-    let st = state.clone();
     let saved = s.clone();
-    tokio::task::spawn_blocking(move || st.db.save_scenario(&saved))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(db_error)?;
+    with_db(&state, move |db| db.save_scenario(&saved)).await?;
     let doc = SavedScenarioDoc {
         id: s.id,
         name: s.name,
@@ -400,12 +405,9 @@ pub async fn get_scenario(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
     let key = id.clone();
-    let s = tokio::task::spawn_blocking(move || st.db.scenario(&key))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(db_error)?
+    let s = with_db(&state, move |db| db.scenario(&key))
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no saved scenario {id:?}")))?;
     let doc = SavedScenarioDoc {
         id: s.id,
@@ -461,13 +463,7 @@ pub struct Health {
 }
 
 pub async fn health(State(state): State<Shared>) -> Result<Response, ApiError> {
-    let st = state.clone();
-    let (check, version) = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::db::DbError>((st.db.check()?, st.db.version()?))
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-    .map_err(db_error)?;
+    let (check, version) = with_db(&state, |db| Ok((db.check()?, db.version()?))).await?;
     let h = Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
