@@ -375,11 +375,7 @@ pub async fn create_scenario(
     let r: ScenarioSave = parse(&body)?;
     let st = state.clone();
     let (name, text) = (r.name.clone(), r.text.clone());
-    tokio::task::spawn_blocking(move || st.service.scenario(&name, &text).map(|_| ()))
-        .await
-        .map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })??;
+    blocking(move || st.service.scenario(&name, &text).map(|_| ())).await??;
     let s = SavedScenario {
         id: state.new_id("s", &r.text),
         name: r.name,
@@ -426,14 +422,9 @@ pub async fn shock(State(state): State<Shared>, body: Bytes) -> Result<Response,
     let r: kinds::ShockRequest = parse(&body)?;
     let body = match &r.saved {
         Some(id) => {
-            let st = state.clone();
             let key = id.clone();
-            let s = tokio::task::spawn_blocking(move || st.db.scenario(&key))
-                .await
-                .map_err(|e| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-                })?
-                .map_err(db_error)?
+            let s = with_db(&state, move |db| db.scenario(&key))
+                .await?
                 .ok_or_else(|| ApiError::not_found(format!("no saved scenario {id:?}")))?;
             if r.scenario.is_some() || r.library.is_some() {
                 return Err(ApiError::malformed(
