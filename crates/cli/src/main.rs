@@ -60,6 +60,9 @@ enum Command {
     /// shortfall, P95 and CVaR with their errors; shards that merge exactly.
     #[command(name = "montecarlo")]
     MonteCarlo(commands::montecarlo::MonteCarloArgs),
+    /// The import mix that minimises a risk objective plus λ × cost under capacity,
+    /// max-share, group-minimum and change limits (Clarabel); before/after, frontier.
+    Optimize(commands::optimize::OptimizeArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -97,6 +100,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Brief(args) => commands::brief::run(service()?, &args, cli.format, out),
         Command::Shock(args) => commands::shock::run(service()?, &args, cli.format, out),
         Command::MonteCarlo(args) => commands::montecarlo::run(service()?, &args, cli.format, out),
+        Command::Optimize(args) => commands::optimize::run(service()?, &args, cli.format, out),
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

@@ -7,5 +7,6 @@ pub mod dependence;
 pub mod groups;
 pub mod minerals;
 pub mod montecarlo;
+pub mod optimize;
 pub mod production;
 pub mod shock;
