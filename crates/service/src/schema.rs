@@ -98,6 +98,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             schema_for!(montecarlo::MonteCarloResponse),
         ),
         ("montecarlo.shard", schema_for!(montecarlo::MonteCarloShard)),
+        (
+            "optimize.request",
+            schema_for!(crate::optimize::OptimizeRequest),
+        ),
+        (
+            "optimize.response",
+            schema_for!(crate::optimize::OptimizeResponse),
+        ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (
