@@ -140,8 +140,8 @@ fn table(out: &mut dyn Write, r: &OptimizeResponse) -> Result<()> {
     paragraph(
         out,
         &format!(
-            "{} imports of {} ({}, {}): {} t contained. Minimising {objective} + λ × cost, \
-             λ = {}; status: {status}.",
+            "Status: {status}. {} imports of {} ({}, {}): {} t contained; minimising \
+             {objective} + λ × cost, λ = {}.",
             r.importer.name,
             r.mineral.name,
             r.layer,

@@ -8,6 +8,7 @@ mod criticality_cmd;
 mod dependence_cmd;
 mod montecarlo_cmd;
 mod network_cmd;
+mod optimize_cmd;
 mod readme;
 mod shock_cmd;
 mod trade_file_cmd;
