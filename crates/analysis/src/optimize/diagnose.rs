@@ -84,10 +84,10 @@ pub(super) fn by_solving(p: &Problem) -> Result<Vec<Conflict>> {
             // Which group minimums are needed for the conflict: drop each in turn.
             let all = &p.constraints.group_minimums;
             let mut culprits = Vec::new();
-            for k in 0..all.len() {
+            for (k, g) in all.iter().enumerate() {
                 let without = solve_goal(p, Goal::MinChange, &[k])?;
                 if matches!(without.status, Outcome::Solved) {
-                    culprits.push(all[k].label.clone());
+                    culprits.push(g.label.clone());
                 }
             }
             if culprits.is_empty() {
