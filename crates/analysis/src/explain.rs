@@ -774,3 +774,54 @@ impl fmt::Display for crate::network::NetworkAssumption {
         }
     }
 }
+
+impl fmt::Display for crate::optimize::Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::optimize::Conflict as C;
+        let p = |x: &f64| Percent(*x);
+        match self {
+            C::MaxShare {
+                max_share,
+                suppliers,
+                reachable,
+            } => write!(
+                f,
+                "max share {} × {suppliers} suppliers reaches only {} of imports",
+                p(max_share),
+                p(reachable)
+            ),
+            C::Capacity { total_capacity } => write!(
+                f,
+                "the suppliers' capacity covers only {} of the importer's demand",
+                p(total_capacity)
+            ),
+            C::CapacityWithMaxShare { reachable } => write!(
+                f,
+                "capacity capped at the max share reaches only {} of imports",
+                p(reachable)
+            ),
+            C::GroupMinimum {
+                group,
+                min_share,
+                available,
+            } => write!(
+                f,
+                "{group} must supply at least {} but its members can supply at most {}",
+                p(min_share),
+                p(available)
+            ),
+            C::MaxChange { max_change, needed } => write!(
+                f,
+                "the other constraints need {} of imports to change supplier; max change is {}",
+                p(needed),
+                p(max_change)
+            ),
+            C::Combined { groups } => write!(
+                f,
+                "the minimums of {} cannot hold together with the suppliers' capacity and \
+                 max share",
+                groups.join(", ")
+            ),
+        }
+    }
+}

@@ -37,6 +37,7 @@ mod governance;
 mod import_profiles;
 pub mod montecarlo;
 pub mod network;
+pub mod optimize;
 mod overlay;
 pub mod parallel;
 mod production;

@@ -73,6 +73,9 @@ enum Command {
     /// The HTTP API: every analysis as JSON, jobs with progress, saved runs in SQLite;
     /// the API is described at /openapi.json.
     Serve(commands::serve::ServeArgs),
+    /// The import mix that minimises a risk objective plus λ × cost under capacity,
+    /// max-share, group-minimum and change limits (Clarabel); before/after, frontier.
+    Optimize(commands::optimize::OptimizeArgs),
     /// Concentration of production: shares, HHI with its band, top-k, N-1, or the trend.
     Concentration(commands::concentration::ConcentrationArgs),
     /// Data sources, validation and snapshot building.
@@ -121,6 +124,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             };
             commands::serve::run(service()?.clone(), &args, snapshot)
         }
+        Command::Optimize(args) => commands::optimize::run(service()?, &args, cli.format, out),
         Command::Chokepoints(args) => {
             commands::chokepoints::run(service()?, &args, cli.format, out)
         }

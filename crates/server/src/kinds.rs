@@ -309,6 +309,15 @@ pub fn all() -> Vec<Kind> {
             run: coalition_run,
         },
         Kind {
+            name: "optimize",
+            summary: "The import mix that minimises risk plus λ × cost under capacity and share limits",
+            job: false,
+            request: || schema_for!(derisk_service::optimize::OptimizeRequest),
+            response: || schema_for!(derisk_service::optimize::OptimizeResponse),
+            example: r#"{"importer": "IND", "mineral": "lithium", "max_share": 0.4, "min_groups": [{"group": "MSP", "min_share": 0.5}]}"#,
+            run: optimize_run,
+        },
+        Kind {
             name: "coverage",
             summary: "Per mineral, stage and year: production sources, trade carriers, gaps",
             job: false,

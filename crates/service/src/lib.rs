@@ -20,6 +20,7 @@ mod error;
 mod explain;
 pub mod meta;
 pub mod montecarlo;
+pub mod optimize;
 pub mod production;
 pub mod published_nir;
 pub mod resolve;

@@ -119,6 +119,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             "whatif.response",
             schema_for!(crate::whatif::WhatIfResponse),
         ),
+        (
+            "optimize.request",
+            schema_for!(crate::optimize::OptimizeRequest),
+        ),
+        (
+            "optimize.response",
+            schema_for!(crate::optimize::OptimizeResponse),
+        ),
         ("minerals.response", schema_for!(catalog::MineralsResponse)),
         ("sources.response", schema_for!(catalog::SourcesResponse)),
         (

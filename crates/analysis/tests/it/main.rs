@@ -11,6 +11,7 @@ mod geopolrisk_py;
 mod import_profiles;
 mod montecarlo;
 mod network;
+mod optimize;
 mod parallel;
 mod production;
 mod shock;

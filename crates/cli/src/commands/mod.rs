@@ -8,6 +8,7 @@ pub mod dependence;
 pub mod groups;
 pub mod minerals;
 pub mod montecarlo;
+pub mod optimize;
 pub mod production;
 pub mod serve;
 pub mod shock;

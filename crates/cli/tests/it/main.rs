@@ -9,6 +9,7 @@ mod criticality_cmd;
 mod dependence_cmd;
 mod montecarlo_cmd;
 mod network_cmd;
+mod optimize_cmd;
 mod readme;
 mod serve_cmd;
 mod shock_cmd;

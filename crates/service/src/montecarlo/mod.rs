@@ -21,6 +21,7 @@ use derisk_model::{CountryCode, Year};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub(crate) use plan::default_window;
 pub use plan::Plan;
 
 /// A file passed in a request: its name (for errors) and its text.

@@ -68,6 +68,25 @@ fn busier_layer(n: &Network) -> LayerId {
     }
 }
 
+/// The default calibration window: from the restriction table's first measure to the year
+/// after the network's.
+pub(crate) fn default_window(
+    engine: &derisk_analysis::Engine,
+    year: Year,
+) -> Result<(u16, u16), UsageError> {
+    let first = engine
+        .restrictions_range()
+        .map(|(f, _)| f.year())
+        .ok_or_else(|| {
+            invalid(
+                "calibration_years",
+                "(default)",
+                "a dataset with export restrictions",
+            )
+        })?;
+    Ok((first, year.get() + 1))
+}
+
 impl Service {
     /// Check a request and build what its run needs.
     pub fn montecarlo_plan(&self, req: &MonteCarloRequest) -> Result<Plan, ServiceError> {
@@ -138,19 +157,7 @@ impl Service {
                     invalid("calibration_years", format!("{a}..{b}"), "first ≤ last").into(),
                 )
             }
-            None => {
-                let first = engine
-                    .restrictions_range()
-                    .map(|(f, _)| f.year())
-                    .ok_or_else(|| {
-                        invalid(
-                            "calibration_years",
-                            "(default)",
-                            "a dataset with export restrictions",
-                        )
-                    })?;
-                (first, year.get() + 1)
-            }
+            None => default_window(engine, year)?,
         };
         let calibration = self.calibration(year, window)?;
         let minerals = self.requested_minerals(&req.minerals)?;
@@ -297,7 +304,7 @@ impl Service {
     }
 
     /// The calibration of `year`'s suppliers over `window`, computed once per service.
-    fn calibration(
+    pub(crate) fn calibration(
         &self,
         year: Year,
         window: (u16, u16),

@@ -9,6 +9,7 @@ mod criticality_batch;
 mod dependence;
 mod lazy_store;
 mod montecarlo;
+mod optimize;
 mod proxy;
 mod published_nir;
 mod resolve;
