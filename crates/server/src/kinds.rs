@@ -137,6 +137,11 @@ simple!(nir_run, published_nir::PublishedNirCheckRequest, |s, r| s
     .published_nir_check(r));
 simple!(whatif_run, whatif::WhatIfRequest, |s, r| s.whatif(r));
 simple!(
+    optimize_run,
+    derisk_service::optimize::OptimizeRequest,
+    |s, r| s.optimize(r)
+);
+simple!(
     coalition_run,
     derisk_service::coalition::CoalitionRequest,
     |s, r| s.coalition(r)
