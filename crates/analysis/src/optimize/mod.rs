@@ -36,6 +36,8 @@ mod diagnose;
 mod inputs;
 mod qp;
 
+pub use qp::QpMatrices;
+
 pub use inputs::{SourcingBase, SupplierBase, UnitValueBasis};
 
 use crate::error::{AnalysisError, Result};
@@ -385,6 +387,12 @@ impl Problem {
     }
 
     /// Solve at one `λ` (≥ 0, finite).
+    /// The quadratic programme solved at `λ`, as matrices (for a peer solver to solve the
+    /// very same problem).
+    pub fn matrices(&self, lambda: f64) -> QpMatrices {
+        qp::build(self, qp::Goal::Risk { lambda }, &[])
+    }
+
     pub fn solve(&self, lambda: f64) -> Result<Solution> {
         if !(lambda.is_finite() && lambda >= 0.0) {
             return Err(invalid("lambda".into(), lambda, "a finite number ≥ 0"));

@@ -45,8 +45,19 @@ struct Rows {
     le: Vec<(Vec<(usize, f64)>, f64)>,
 }
 
-/// Solve the problem for `goal`, leaving out the group minimums named in `skip_groups`.
-pub(super) fn solve_goal(p: &Problem, goal: Goal, skip_groups: &[usize]) -> Result<Out> {
+/// The problem's matrices: `min ½ Σ diag_i x_i² + q·x` subject to the `eq` rows (`= rhs`)
+/// and the `le` rows (`≤ rhs`), each row as (column, coefficient) pairs.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct QpMatrices {
+    pub variables: usize,
+    pub diag: Vec<f64>,
+    pub q: Vec<f64>,
+    pub eq: Vec<(Vec<(usize, f64)>, f64)>,
+    pub le: Vec<(Vec<(usize, f64)>, f64)>,
+}
+
+/// Build the matrices for `goal`, leaving out the group minimums named in `skip_groups`.
+pub(super) fn build(p: &Problem, goal: Goal, skip_groups: &[usize]) -> QpMatrices {
     let n = p.candidates.len();
     let change = match goal {
         Goal::Risk { .. } => p.constraints.max_change,
@@ -105,6 +116,26 @@ pub(super) fn solve_goal(p: &Problem, goal: Goal, skip_groups: &[usize]) -> Resu
         }
         Goal::MinChange => q[n..].iter_mut().for_each(|x| *x = 0.5),
     }
+    QpMatrices {
+        variables: nv,
+        diag,
+        q,
+        eq: rows.eq,
+        le: rows.le,
+    }
+}
+
+/// Solve the problem for `goal`, leaving out the group minimums named in `skip_groups`.
+pub(super) fn solve_goal(p: &Problem, goal: Goal, skip_groups: &[usize]) -> Result<Out> {
+    let s0 = p.current();
+    let QpMatrices {
+        variables: nv,
+        diag,
+        q,
+        eq,
+        le,
+    } = build(p, goal, skip_groups);
+    let rows = Rows { eq, le };
     let (I, J, V): (Vec<usize>, Vec<usize>, Vec<f64>) = diag
         .iter()
         .enumerate()
