@@ -9,6 +9,7 @@ pub mod groups;
 pub mod minerals;
 pub mod montecarlo;
 pub mod production;
+pub mod report;
 pub mod serve;
 pub mod shock;
 pub mod stockpile;
