@@ -120,7 +120,7 @@ pub fn heatmap(
             y + 16.0,
             esc(r)
         );
-        for j in 0..cols.len() {
+        for (j, col) in cols.iter().enumerate() {
             let x = left + cw * j as f64;
             let v = value(i, j);
             let fill = v.map_or_else(|| "#f4f5f7".to_string(), ramp);
@@ -136,7 +136,7 @@ pub fn heatmap(
                 cw - 2.0,
                 rh - 2.0,
                 esc(r),
-                esc(&cols[j])
+                esc(col)
             );
             if let Some(v) = v.filter(|v| *v >= 0.05) {
                 let fg = if v > 0.55 { "#ffffff" } else { "#1a1a1a" };

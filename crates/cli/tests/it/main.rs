@@ -10,6 +10,7 @@ mod dependence_cmd;
 mod montecarlo_cmd;
 mod network_cmd;
 mod readme;
+mod report_cmd;
 mod serve_cmd;
 mod shock_cmd;
 mod trade_file_cmd;
