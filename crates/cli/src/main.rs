@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod load;
 mod render;
+mod report;
 
 use clap::{Parser, Subcommand};
 use derisk_data::baci_cepii::HsRevision;
@@ -70,6 +71,9 @@ enum Command {
     /// The smallest stock (days of imports) that keeps an importer's shortfall below a
     /// target at a confidence level, and its holding cost.
     Stockpile(commands::stockpile::StockpileArgs),
+    /// A self-contained HTML report (inline SVG charts, tables, sources) for a country or
+    /// group, readable offline.
+    Report(commands::report::ReportArgs),
     /// The HTTP API: every analysis as JSON, jobs with progress, saved runs in SQLite;
     /// the API is described at /openapi.json.
     Serve(commands::serve::ServeArgs),
@@ -115,6 +119,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::MonteCarlo(args) => commands::montecarlo::run(service()?, &args, cli.format, out),
         Command::WhatIf(args) => commands::whatif::run(service()?, &args, cli.format, out),
         Command::Stockpile(args) => commands::stockpile::run(service()?, &args, cli.format, out),
+        Command::Report(args) => commands::report::run(service()?, &args, out),
         Command::Serve(args) => {
             let snapshot = match &opts.snapshot {
                 Some(p) => derisk_data::snapshot::id_of(

@@ -8,6 +8,7 @@
 //! no input a user can send should cause it (a property test checks).
 
 pub mod api;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod jobs;
@@ -39,6 +40,9 @@ pub struct Config {
 /// The routes over a shared state.
 pub fn router(state: Shared, timeout: Duration) -> Router {
     Router::new()
+        .route("/", get(dashboard::index))
+        .route("/assets/{name}", get(dashboard::asset))
+        .route("/v1/shock-library/{name}", get(dashboard::library_text))
         .route("/health", get(api::health))
         .route("/openapi.json", get(api::openapi))
         .route("/v1/minerals", get(api::minerals))

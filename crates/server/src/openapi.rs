@@ -175,6 +175,13 @@ pub fn document() -> Value {
         "/v1/shock-library".into(),
         get("the scenario library", library),
     );
+    paths.insert("/v1/shock-library/{name}".into(), json!({ "get": {
+        "summary": "a library scenario's TOML text (to edit and run as `{\"scenario\": {\"name\", \"text\"}}`)",
+        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+        "responses": { "200": { "description": "the scenario's name and text", "content": { "application/json": { "schema": {
+            "type": "object", "required": ["name", "text"],
+            "properties": { "name": { "type": "string" }, "text": { "type": "string" } } } } } },
+                       "404": { "description": "no such library scenario" } } } }));
     let mut id_get = |path: &str, summary: &str, schema: Value| {
         let mut g = get(summary, schema);
         g["get"]["parameters"] = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }]);

@@ -10,6 +10,7 @@ pub mod minerals;
 pub mod montecarlo;
 pub mod optimize;
 pub mod production;
+pub mod report;
 pub mod serve;
 pub mod shock;
 pub mod stockpile;

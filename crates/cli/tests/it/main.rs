@@ -11,6 +11,7 @@ mod montecarlo_cmd;
 mod network_cmd;
 mod optimize_cmd;
 mod readme;
+mod report_cmd;
 mod serve_cmd;
 mod shock_cmd;
 mod trade_file_cmd;
