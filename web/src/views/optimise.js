@@ -31,8 +31,8 @@ export function optimiseView(root) {
   async function run() {
     status(stat, "Optimising…");
     out.replaceChildren();
-    const body = { importer: importer.value.trim(), mineral: mineral.value, max_share: Number(maxShare.value) };
-    if (group.value) body.min_group = { group: group.value, share: Number(minGroup.value) };
+    const body = { importer: importer.value.trim(), mineral: mineral.value, max_share: Number(maxShare.value), frontier: true };
+    if (group.value) body.min_groups = [{ group: group.value, min_share: Number(minGroup.value) }];
     try {
       const r = await api("/v1/optimize", body);
       render(r);
@@ -48,26 +48,26 @@ export function optimiseView(root) {
 
   // The optimiser's answer: its status, the mix before and after, and the frontier.
   function render(r) {
-    if (r.status) out.append(el("p", {}, `Status: ${String(r.status).replaceAll("_", " ")}`));
-    if (r.infeasible ?? r.conflicts) {
-      out.append(el("p", { class: "error" }, `Constraints that cannot hold together: ${JSON.stringify(r.infeasible ?? r.conflicts)}`));
+    out.append(el("p", {}, `Status: ${String(r.status).replaceAll("_", " ")}`));
+    if (r.conflict_words?.length) {
+      out.append(el("p", { class: "error" }, `Constraints that cannot hold together: ${r.conflict_words.join("; ")}`));
     }
-    const mix = r.mix ?? r.shares ?? r.solution?.shares ?? [];
-    if (Array.isArray(mix) && mix.length) {
+    const m = (x) => x ? [num(x.hhi, 0), num(x.weighted_hhi, 2), pct(x.expected_shortfall), x.unit_value == null ? "—" : num(x.unit_value, 1)] : ["—", "—", "—", "—"];
+    out.append(table("Before and after", ["Mix", "HHI", "Weighted HHI", "Expected loss", "USD/kg"],
+      [["Today", ...m(r.before)], ["Optimised", ...m(r.after)]], [1, 2, 3, 4]));
+    const mix = (r.suppliers ?? []).filter((s) => (s.share ?? 0) > 0.0005 || s.current_share > 0.0005);
+    if (mix.length) {
       out.append(table("Import mix", ["Supplier", "Current share", "Optimised share"],
-        mix.map((s) => [s.country ?? s.supplier, pct(s.current ?? s.before ?? s.x0), pct(s.share ?? s.after ?? s.x)]), [1, 2]));
+        mix.map((s) => [s.country, pct(s.current_share), s.share == null ? "—" : pct(s.share)]), [1, 2]));
     }
-    const f = r.frontier ?? [];
-    if (Array.isArray(f) && f.length > 1) {
-      const xs = (p) => p.cost ?? p.cost_usd ?? p.lambda;
-      const ys = (p) => p.risk ?? p.objective;
-      const pts = f.map((p) => [xs(p), ys(p)]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
-      if (pts.length > 1) {
-        out.append(el("h3", {}, "Frontier: risk against cost"),
-          el("figure", {}, frontierChart({ points: pts, xLabel: "cost", yLabel: "risk",
-            title: "Optimiser frontier: risk against cost", desc: `${pts.length} optimal mixes from cheapest to safest; the table lists them.` })),
-          table("Frontier points", ["Cost", "Risk"], pts.map((p) => [num(p[0], 3), num(p[1], 3)]), [0, 1]));
-      }
+    const pts = (r.frontier ?? [])
+      .filter((p) => p.metrics && p.metrics.relative_cost != null && p.risk != null)
+      .map((p) => [p.metrics.relative_cost, p.risk]);
+    if (pts.length > 1) {
+      out.append(el("h3", {}, "Frontier: risk against cost"),
+        el("figure", {}, frontierChart({ points: pts, xLabel: "cost relative to today", yLabel: "risk",
+          title: "Optimiser frontier: risk against cost", desc: `${pts.length} optimal mixes over λ; the table lists them.` })),
+        table("Frontier points", ["Relative cost", "Risk"], pts.map((p) => [num(p[0], 3), num(p[1], 4)]), [0, 1]));
     }
     out.append(el("details", {}, el("summary", {}, "The full answer (JSON)"), el("pre", {}, JSON.stringify(r, null, 2))));
   }
