@@ -86,3 +86,40 @@ fn readme_gives_exactly_the_two_setup_commands() {
         ".ci/run must call the README's test command"
     );
 }
+
+/// The README's shown outputs: each ```text block that starts with `$ derisk …` holds that
+/// command's output at 100 columns, exactly as the binary prints it now.
+#[test]
+fn readme_outputs_are_what_the_commands_print() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    let mut shown = 0;
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(cmd) = line.strip_prefix("$ derisk ") else {
+            continue;
+        };
+        let mut want = String::new();
+        for l in lines.by_ref() {
+            if l.starts_with("```") {
+                break;
+            }
+            want.push_str(l);
+            want.push('\n');
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_derisk"))
+            .args(words(cmd))
+            .env("COLUMNS", "100")
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .output()
+            .expect("run derisk");
+        assert!(out.status.success(), "derisk {cmd}");
+        let got: String = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect();
+        assert_eq!(got, want, "README output of `derisk {cmd}` is stale (regenerate with COLUMNS=100)");
+        shown += 1;
+    }
+    assert!(shown >= 3, "only {shown} shown outputs");
+}
