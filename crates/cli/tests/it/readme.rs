@@ -118,7 +118,10 @@ fn readme_outputs_are_what_the_commands_print() {
             .lines()
             .map(|l| format!("{}\n", l.trim_end()))
             .collect();
-        assert_eq!(got, want, "README output of `derisk {cmd}` is stale (regenerate with COLUMNS=100)");
+        assert_eq!(
+            got, want,
+            "README output of `derisk {cmd}` is stale (regenerate with COLUMNS=100)"
+        );
         shown += 1;
     }
     assert!(shown >= 3, "only {shown} shown outputs");
