@@ -81,7 +81,7 @@ export function choropleth({ shares, title, desc }) {
 
 /** Lines over x; `series` = [{name, points: [[x, y]], color}], optional horizontal rules. */
 export function lineChart({ series, rules = [], title, desc, yLabel, xIsMonth = false }) {
-  const w = 640, h = 300, m = { l: 64, r: 150, t: 14, b: 36 };
+  const w = 680, h = 300, m = { l: 64, r: 190, t: 14, b: 36 };
   const svg = svgRoot(w, h, title, desc);
   const all = series.flatMap((s) => s.points);
   const x = scaleLinear().domain(extent(all, (p) => p[0])).range([m.l, w - m.r]);

@@ -30,7 +30,12 @@ export function mineralView(root) {
       const maps = el("div", { class: "grid2" });
       out.append(el("h3", {}, `${m.name}: shares of world output by country`), maps);
       for (const p of prods) {
-        if (p.error) { maps.append(el("p", { class: "note" }, `${p.stage}: ${p.error}`)); continue; }
+        // A stage without production figures has nothing to map (the service says which
+        // stages have figures); any other error is shown.
+        if (p.error) {
+          if (!/a stage with .* production figures/.test(p.error)) maps.append(el("p", { class: "note" }, `${p.stage}: ${p.error}`));
+          continue;
+        }
         const shares = {};
         for (const r of p.rows) if (r.share_of_world !== null && r.share_of_world !== undefined) shares[r.country] = r.share_of_world;
         maps.append(el("figure", {},
@@ -47,11 +52,20 @@ export function mineralView(root) {
       const ok = trends.filter((t) => !t.error && t.trend?.points?.length);
       if (ok.length) {
         const th = ok[0].thresholds;
-        const colors = ["#0b5394", "#b45309"];
+        const colors = ["#0b5394", "#b45309", "#4d7c0f", "#7c3aed"];
+        // One line per stage and source: sources differ in coverage, so their HHIs are not
+        // one series.
+        const series = ok.flatMap((t) => {
+          const by = new Map();
+          for (const p of t.trend.points) {
+            if (!by.has(p.source)) by.set(p.source, []);
+            by.get(p.source).push([p.year, p.hhi]);
+          }
+          return [...by].map(([source, points]) => ({ name: `${t.trend.stage} (${source})`, points }));
+        }).map((x, i) => ({ ...x, color: colors[i % colors.length] }));
         out.append(el("h3", {}, `${m.name}: concentration over time`),
           el("figure", {}, lineChart({
-            series: ok.map((t, i) => ({ name: t.trend.stage, color: colors[i % 2],
-              points: t.trend.points.map((p) => [p.year, p.hhi]) })),
+            series,
             rules: [{ y: th.highly_concentrated_above, label: "highly conc." }, { y: th.moderately_concentrated_from, label: "moderately" }],
             title: `${m.name}: Herfindahl-Hirschman index by year and stage`,
             desc: `HHI of world production shares (0–10,000) per year; dashed lines are the ${th.citation} thresholds.`,
@@ -62,7 +76,9 @@ export function mineralView(root) {
               ok.flatMap((t) => t.trend.points.map((p) => [t.trend.stage, p.year, num(p.hhi), pct(p.top1), pct(p.top3), p.band.replaceAll("_", " "), p.source])),
               [2, 3, 4])));
       }
-      for (const t of trends.filter((t) => t.error)) out.append(el("p", { class: "note" }, `${t.stage} trend: ${t.error}`));
+      for (const t of trends.filter((t) => t.error && !/a stage with .* production figures/.test(t.error))) {
+        out.append(el("p", { class: "note" }, `${t.stage} trend: ${t.error}`));
+      }
       status(stat, `${m.name} loaded.`);
     } catch (err) {
       status(stat, err.message, true);
