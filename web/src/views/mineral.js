@@ -52,7 +52,7 @@ export function mineralView(root) {
       const ok = trends.filter((t) => !t.error && t.trend?.points?.length);
       if (ok.length) {
         const th = ok[0].thresholds;
-        const colors = ["#0b5394", "#b45309", "#4d7c0f", "#7c3aed"];
+        const colors = ["#0b5394", "#b45309", "#4d7c0f", "#7c3aed", "#be123c", "#0f766e", "#a16207", "#475569"];
         // One line per stage and source: sources differ in coverage, so their HHIs are not
         // one series.
         const series = ok.flatMap((t) => {
