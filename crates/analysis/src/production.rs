@@ -671,7 +671,7 @@ impl ProductionIndex {
     /// contained tonnes: its "other countries" line, else its world total less the
     /// countries it lists with figures. `None` when the table has neither, or is on a
     /// basis without a content factor.
-    fn rest_of_world(
+    pub fn rest_of_world(
         &self,
         mineral: &str,
         stage: &Stage,

@@ -5,7 +5,7 @@ use super::{Edge, Layer, LayerId, Network, NetworkAssumption, NodeProduction};
 use crate::engine::Query;
 use crate::error::{AnalysisError, Result};
 use crate::production::MemberProduction;
-use derisk_model::{CountryCode, Evidence, HsKey, MineralId, Year};
+use derisk_model::{CountryCode, Evidence, HsKey, MineralId, Stage, Year};
 use std::collections::BTreeSet;
 
 /// Flows of one layer read so far.
@@ -210,6 +210,47 @@ impl Query<'_> {
                 carriers: acc.without_rows,
             });
         }
-        Layer::new(id, production, edges, acc.carriers)
+        let mut layer = Layer::new(id, production, edges, acc.carriers);
+        layer.rest_of_world_t =
+            self.unnamed_output(mineral, &stage, year, &sources, &countries, &layer);
+        layer
+    }
+
+    /// What the layer's strongest production table leaves to countries it does not name,
+    /// less the output the network already counts for such countries (from other tables).
+    fn unnamed_output(
+        &self,
+        mineral: &str,
+        stage: &Stage,
+        year: Year,
+        sources: &[crate::supply::SourceRank],
+        countries: &[CountryCode],
+        layer: &Layer,
+    ) -> Option<f64> {
+        let first = sources.first()?;
+        if first.evidence == Evidence::TradeInference {
+            return None;
+        }
+        let rest = self
+            .production()
+            .rest_of_world(mineral, stage, year, &first.source)?;
+        let named: BTreeSet<CountryCode> = self
+            .production()
+            .year(mineral, stage, year)
+            .into_iter()
+            .filter(|o| o.provenance.source == first.source)
+            .filter_map(|o| match o.area {
+                derisk_model::Area::Country(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let counted: f64 = countries
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !named.contains(c))
+            .map(|(i, _)| layer.output_t(i))
+            .sum();
+        let left = rest - counted;
+        (left > 0.0).then_some(left)
     }
 }

@@ -86,6 +86,10 @@ pub struct HiddenChokepoint {
 pub struct NodeCut {
     /// Contained tonnes the cuts are measured against.
     pub supply_t: f64,
+    /// Of which output of countries the production table does not name (no node cuts
+    /// it), contained tonnes; 0 for an importer's imports.
+    #[serde(default)]
+    pub unnamed_t: f64,
     /// Every node that cuts something, largest cut first.
     pub nodes: Vec<Chokepoint>,
     /// Pairs of the largest single cuts, largest first.
@@ -150,6 +154,7 @@ impl Network {
             LayerId::Upstream
         };
         let mut world = cuts(self.world_traced(origins, measured_at));
+        world.unnamed_t = self.layer(measured_at).rest_of_world_t.unwrap_or(0.0);
         self.name_affected(origins, measured_at, &mut world);
         let importer = importer.map(|m| cuts(self.importer_traced(origins, measured_at, m)));
         Chokepoints {
@@ -173,7 +178,8 @@ impl Network {
         let mut nodes = Vec::new();
         let mut joint = Vec::new();
         if at == LayerId::Upstream {
-            let supply = (0..n).map(|c| self.upstream.output_t(c)).sum();
+            let supply = (0..n).map(|c| self.upstream.output_t(c)).sum::<f64>()
+                + self.upstream.rest_of_world_t.unwrap_or(0.0);
             for &m in &o.upstream.columns {
                 let m = m as usize;
                 let t = self.upstream.output_t(m);
@@ -181,7 +187,8 @@ impl Network {
             }
             return (supply, Traced { nodes, joint });
         }
-        let supply: f64 = (0..n).map(|c| self.refined.output_t(c)).sum();
+        let supply: f64 = (0..n).map(|c| self.refined.output_t(c)).sum::<f64>()
+            + self.refined.rest_of_world_t.unwrap_or(0.0);
         let mut mine_t = vec![0.0; n];
         for &r in &o.refiners.columns {
             let r = r as usize;
@@ -408,6 +415,7 @@ fn cuts((supply, traced): (f64, Traced)) -> NodeCut {
     });
     NodeCut {
         supply_t: supply,
+        unnamed_t: 0.0,
         nodes,
         pairs,
     }

@@ -129,6 +129,12 @@ pub struct Layer {
     pub apparent_consumption_t: Vec<Option<f64>>,
     /// The carriers read for the layer.
     pub carriers: Vec<HsKey>,
+    /// Output of countries the layer's production table does not name (its "other
+    /// countries" line, or its world total less the countries it lists, less what the
+    /// network already counts for unnamed countries from other tables), contained tonnes;
+    /// `None` without such a line. World supply includes it; no node carries it.
+    #[serde(default)]
+    pub rest_of_world_t: Option<f64>,
 }
 
 impl Layer {
@@ -163,6 +169,7 @@ impl Layer {
             exports_t,
             apparent_consumption_t,
             carriers,
+            rest_of_world_t: None,
         }
     }
 

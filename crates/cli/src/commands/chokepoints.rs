@@ -111,10 +111,18 @@ fn table(out: &mut dyn Write, r: &ChokepointsResponse) -> Result<()> {
     cuts(
         out,
         &format!(
-            "{} {}: what losing each mine or refinery would cut from {measured}, {} t contained",
+            "{} {}: what losing each mine or refinery would cut from {measured}, {} t contained{}",
             r.mineral.name,
             r.year,
-            number(Some(c.world.supply_t))
+            number(Some(c.world.supply_t)),
+            if c.world.unnamed_t > 0.0 {
+                format!(
+                    " ({} t of it from countries the production table does not name)",
+                    number(Some(c.world.unnamed_t))
+                )
+            } else {
+                String::new()
+            }
         ),
         &c.world,
     )?;
