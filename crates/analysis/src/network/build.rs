@@ -212,7 +212,7 @@ impl Query<'_> {
         }
         let mut layer = Layer::new(id, production, edges, acc.carriers);
         layer.rest_of_world_t =
-            self.unnamed_output(mineral, &stage, year, &sources, &countries, &layer);
+            self.unnamed_output(mineral, &stage, year, &sources, countries, &layer);
         layer
     }
 
