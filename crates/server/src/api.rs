@@ -431,9 +431,15 @@ pub async fn shock(State(state): State<Shared>, body: Bytes) -> Result<Response,
                     "give exactly one of scenario (its text), library (a name) or saved (an id)",
                 ));
             }
-            Bytes::from(
-                serde_json::json!({ "scenario": { "name": s.name, "text": s.text } }).to_string(),
-            )
+            let resolved = kinds::ShockRequest {
+                scenario: Some(derisk_service::montecarlo::NamedText {
+                    name: s.name,
+                    text: s.text,
+                }),
+                library: None,
+                saved: None,
+            };
+            Bytes::from(serde_json::to_vec(&resolved).unwrap_or_default())
         }
         None => body,
     };

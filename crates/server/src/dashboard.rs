@@ -53,6 +53,10 @@ pub async fn library_text(Path(name): Path<String>) -> Result<Response, ApiError
             "no library scenario {name:?}; the library is at /v1/shock-library"
         ))
     })?;
-    let body = serde_json::json!({ "name": name, "text": text }).to_string();
+    let file = derisk_service::montecarlo::NamedText {
+        name,
+        text: text.to_string(),
+    };
+    let body = serde_json::to_string(&file).unwrap_or_default();
     Ok((StatusCode::OK, headers("application/json"), body).into_response())
 }
