@@ -365,6 +365,17 @@ pub struct SavedScenarioDoc {
     pub created: i64,
 }
 
+impl From<SavedScenario> for SavedScenarioDoc {
+    fn from(s: SavedScenario) -> Self {
+        SavedScenarioDoc {
+            id: s.id,
+            name: s.name,
+            text: s.text,
+            created: s.created,
+        }
+    }
+}
+
 /// `POST /v1/scenarios`.
 pub async fn create_scenario(
     State(state): State<Shared>,
@@ -384,12 +395,7 @@ pub async fn create_scenario(
     };
     let saved = s.clone();
     with_db(&state, move |db| db.save_scenario(&saved)).await?;
-    let doc = SavedScenarioDoc {
-        id: s.id,
-        name: s.name,
-        text: s.text,
-        created: s.created,
-    };
+    let doc = SavedScenarioDoc::from(s);
     Ok(json_response(
         StatusCode::CREATED,
         serde_json::to_string(&doc).unwrap_or_default(),
@@ -405,12 +411,7 @@ pub async fn get_scenario(
     let s = with_db(&state, move |db| db.scenario(&key))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no saved scenario {id:?}")))?;
-    let doc = SavedScenarioDoc {
-        id: s.id,
-        name: s.name,
-        text: s.text,
-        created: s.created,
-    };
+    let doc = SavedScenarioDoc::from(s);
     Ok(json_response(
         StatusCode::OK,
         serde_json::to_string(&doc).unwrap_or_default(),
